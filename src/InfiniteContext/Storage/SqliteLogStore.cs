@@ -1,0 +1,518 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace InfiniteContext.Storage;
+
+/// <summary>
+/// The embedded log: one SQLite file in WAL mode with synchronous=FULL, so a committed append survives
+/// a process crash and a power cut. Writes go through one connection under a lock; reads use pooled
+/// connections and see consistent WAL snapshots while a write is in progress.
+/// </summary>
+public sealed class SqliteLogStore : ILogStore
+{
+    public const string FileName = "log.db";
+    private const int SchemaVersion = 1;
+
+    private readonly string _connectionString;
+    private readonly SqliteConnection? _writer;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Dictionary<string, int> _streamIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, string> _streamNames = [];
+    private readonly Lock _streamCacheLock = new();
+
+    private SqliteLogStore(string path, bool readOnly, SqliteConnection? writer)
+    {
+        Path = path;
+        IsReadOnly = readOnly;
+        _writer = writer;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+    public bool IsReadOnly { get; }
+
+    /// <summary>Opens (and with <paramref name="readOnly"/> false, creates) the log at <paramref name="path"/>.</summary>
+    public static async Task<SqliteLogStore> OpenAsync(string path, bool readOnly, CancellationToken cancellationToken = default)
+    {
+        if (readOnly && !File.Exists(path))
+            throw new StoreNotFoundException($"No store log at '{path}'.");
+        SqliteConnection? writer = null;
+        if (!readOnly)
+        {
+            writer = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = false,
+                DefaultTimeout = 30,
+            }.ToString());
+            await writer.OpenAsync(cancellationToken);
+            await ExecAsync(writer, """
+                PRAGMA journal_mode=WAL;
+                PRAGMA synchronous=FULL;
+                PRAGMA secure_delete=ON;
+                PRAGMA busy_timeout=30000;
+                PRAGMA cache_size=-65536;
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS streams(
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    created_ms INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS entries(
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    stream_id INTEGER NOT NULL,
+                    ext_id TEXT,
+                    session TEXT,
+                    time_ms INTEGER,
+                    time_offset_min INTEGER,
+                    ingest_ms INTEGER NOT NULL,
+                    role INTEGER NOT NULL,
+                    speaker TEXT,
+                    text TEXT NOT NULL,
+                    meta TEXT,
+                    tokens INTEGER NOT NULL);
+                CREATE UNIQUE INDEX IF NOT EXISTS entries_by_ext ON entries(stream_id, ext_id) WHERE ext_id IS NOT NULL;
+                CREATE INDEX IF NOT EXISTS entries_by_stream ON entries(stream_id, seq);
+                CREATE INDEX IF NOT EXISTS entries_pinned ON entries(stream_id, seq) WHERE role = 2;
+                CREATE TABLE IF NOT EXISTS forgotten(seq INTEGER PRIMARY KEY);
+                """, cancellationToken);
+            await using (var cmd = writer.CreateCommand())
+            {
+                cmd.CommandText = "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', $v)";
+                cmd.Parameters.AddWithValue("$v", SchemaVersion.ToString(CultureInfo.InvariantCulture));
+                await cmd.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        var store = new SqliteLogStore(path, readOnly, writer);
+        await store.CheckSchemaAsync(cancellationToken);
+        await store.LoadStreamsAsync(cancellationToken);
+        return store;
+    }
+
+    private async Task CheckSchemaAsync(CancellationToken ct)
+    {
+        await using var c = await OpenReaderAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT value FROM meta WHERE key='schema'";
+        object? v;
+        try { v = await cmd.ExecuteScalarAsync(ct); }
+        catch (SqliteException ex) { throw new InvalidDataException($"'{Path}' is not an InfiniteContext store log: {ex.Message}", ex); }
+        if (v is not string s || s != SchemaVersion.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidDataException($"'{Path}' has store schema '{v}', this build reads schema {SchemaVersion}.");
+    }
+
+    private async Task LoadStreamsAsync(CancellationToken ct)
+    {
+        await using var c = await OpenReaderAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id, name FROM streams";
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        lock (_streamCacheLock)
+        {
+            while (r.Read())
+            {
+                int id = r.GetInt32(0);
+                string name = r.GetString(1);
+                _streamIds[name] = id;
+                _streamNames[id] = name;
+            }
+        }
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
+    {
+        var c = new SqliteConnection(_connectionString);
+        await c.OpenAsync(ct);
+        return c;
+    }
+
+    private static async Task ExecAsync(SqliteConnection c, string sql, CancellationToken ct, SqliteTransaction? tx = null)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private SqliteConnection Writer => _writer ?? throw new InvalidOperationException($"The store log '{Path}' is open read-only.");
+
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<PreparedEntry> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var writer = Writer;
+        if (batch.Count == 0) return new AppendResult([]);
+        await _writeGate.WaitAsync(cancellationToken);
+        var newStreams = new List<(string Name, int Id)>();
+        try
+        {
+            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
+            await using var streamCmd = writer.CreateCommand();
+            streamCmd.Transaction = tx;
+            streamCmd.CommandText = "INSERT INTO streams(name, created_ms) VALUES($name, $now) RETURNING id";
+            var pName = streamCmd.Parameters.Add("$name", SqliteType.Text);
+            var pNow = streamCmd.Parameters.Add("$now", SqliteType.Integer);
+
+            await using var cmd = writer.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT OR IGNORE INTO entries(stream_id, ext_id, session, time_ms, time_offset_min, ingest_ms, role, speaker, text, meta, tokens)
+                VALUES($stream, $ext, $session, $time, $offset, $ingest, $role, $speaker, $text, $meta, $tokens)
+                RETURNING seq
+                """;
+            var p = new[]
+            {
+                cmd.Parameters.Add("$stream", SqliteType.Integer), cmd.Parameters.Add("$ext", SqliteType.Text),
+                cmd.Parameters.Add("$session", SqliteType.Text), cmd.Parameters.Add("$time", SqliteType.Integer),
+                cmd.Parameters.Add("$offset", SqliteType.Integer), cmd.Parameters.Add("$ingest", SqliteType.Integer),
+                cmd.Parameters.Add("$role", SqliteType.Integer), cmd.Parameters.Add("$speaker", SqliteType.Text),
+                cmd.Parameters.Add("$text", SqliteType.Text), cmd.Parameters.Add("$meta", SqliteType.Text),
+                cmd.Parameters.Add("$tokens", SqliteType.Integer),
+            };
+            cmd.Prepare();
+
+            var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var appended = new Entry?[batch.Count];
+            var localStreams = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var (e, tokens) = batch[i];
+                if (!TryGetStreamId(e.Stream, out int streamId) && !localStreams.TryGetValue(e.Stream, out streamId))
+                {
+                    pName.Value = e.Stream;
+                    pNow.Value = now.ToUnixTimeMilliseconds();
+                    streamId = Convert.ToInt32(await streamCmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+                    localStreams[e.Stream] = streamId;
+                    newStreams.Add((e.Stream, streamId));
+                }
+                p[0].Value = streamId;
+                p[1].Value = (object?)e.ExternalId ?? DBNull.Value;
+                p[2].Value = (object?)e.Session ?? DBNull.Value;
+                p[3].Value = e.Time is { } t ? t.ToUnixTimeMilliseconds() : DBNull.Value;
+                p[4].Value = e.Time is { } t2 ? (int)t2.Offset.TotalMinutes : DBNull.Value;
+                p[5].Value = now.ToUnixTimeMilliseconds();
+                p[6].Value = (int)e.Role;
+                p[7].Value = (object?)e.Speaker ?? DBNull.Value;
+                p[8].Value = e.Text;
+                p[9].Value = (object?)e.Meta ?? DBNull.Value;
+                p[10].Value = tokens;
+                object? seq = await cmd.ExecuteScalarAsync(cancellationToken);
+                if (seq is long s)
+                {
+                    appended[i] = new Entry
+                    {
+                        Seq = s, Stream = e.Stream, ExternalId = e.ExternalId, Session = e.Session,
+                        Time = e.Time is { } tt ? DateTimeOffset.FromUnixTimeMilliseconds(tt.ToUnixTimeMilliseconds()).ToOffset(tt.Offset) : null,
+                        IngestedAt = now, Role = e.Role, Speaker = e.Speaker, Text = e.Text, Meta = e.Meta, Tokens = tokens,
+                    };
+                }
+            }
+            await tx.CommitAsync(cancellationToken);
+            lock (_streamCacheLock)
+            {
+                foreach (var (name, id) in newStreams)
+                {
+                    _streamIds[name] = id;
+                    _streamNames[id] = name;
+                }
+            }
+            return new AppendResult(appended);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private bool TryGetStreamId(string name, out int id)
+    {
+        lock (_streamCacheLock) return _streamIds.TryGetValue(name, out id);
+    }
+
+    private string StreamName(int id)
+    {
+        lock (_streamCacheLock)
+        {
+            if (_streamNames.TryGetValue(id, out var name)) return name;
+        }
+        // Another process created the stream after we loaded the cache (a reader beside a live writer).
+        using var c = new SqliteConnection(_connectionString);
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name FROM streams WHERE id=$id";
+        cmd.Parameters.AddWithValue("$id", id);
+        string n = (string?)cmd.ExecuteScalar() ?? throw new InvalidDataException($"Entry refers to unknown stream id {id}.");
+        lock (_streamCacheLock)
+        {
+            _streamNames[id] = n;
+            _streamIds[n] = id;
+        }
+        return n;
+    }
+
+    private const string EntryColumns = "seq, stream_id, ext_id, session, time_ms, time_offset_min, ingest_ms, role, speaker, text, meta, tokens";
+
+    private Entry ReadEntry(SqliteDataReader r)
+    {
+        DateTimeOffset? time = null;
+        if (!r.IsDBNull(4))
+        {
+            var utc = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4));
+            time = r.IsDBNull(5) ? utc : utc.ToOffset(TimeSpan.FromMinutes(r.GetInt32(5)));
+        }
+        return new Entry
+        {
+            Seq = r.GetInt64(0),
+            Stream = StreamName(r.GetInt32(1)),
+            ExternalId = r.IsDBNull(2) ? null : r.GetString(2),
+            Session = r.IsDBNull(3) ? null : r.GetString(3),
+            Time = time,
+            IngestedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+            Role = (EntryRole)r.GetInt32(7),
+            Speaker = r.IsDBNull(8) ? null : r.GetString(8),
+            Text = r.GetString(9),
+            Meta = r.IsDBNull(10) ? null : r.GetString(10),
+            Tokens = r.GetInt32(11),
+        };
+    }
+
+    private async Task<List<Entry>> QueryEntriesAsync(string sql, Action<SqliteCommand> bind, CancellationToken ct)
+    {
+        await using var c = await OpenReaderAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        bind(cmd);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<Entry>();
+        while (await r.ReadAsync(ct)) list.Add(ReadEntry(r));
+        return list;
+    }
+
+    public async Task<IReadOnlyList<Entry>> GetAsync(IReadOnlyList<long> seqs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seqs);
+        if (seqs.Count == 0) return [];
+        var found = new Dictionary<long, Entry>(seqs.Count);
+        // Chunked IN lists keep every statement under SQLite's parameter limit.
+        for (int start = 0; start < seqs.Count; start += 500)
+        {
+            int n = Math.Min(500, seqs.Count - start);
+            var sql = new StringBuilder($"SELECT {EntryColumns} FROM entries WHERE seq IN (");
+            for (int i = 0; i < n; i++) sql.Append(i == 0 ? "$p0" : $",$p{i}");
+            sql.Append(')');
+            var rows = await QueryEntriesAsync(sql.ToString(), cmd =>
+            {
+                for (int i = 0; i < n; i++) cmd.Parameters.AddWithValue($"$p{i}", seqs[start + i]);
+            }, cancellationToken);
+            foreach (var e in rows) found[e.Seq] = e;
+        }
+        var result = new List<Entry>(found.Count);
+        foreach (long s in seqs)
+            if (found.TryGetValue(s, out var e)) result.Add(e);
+        return result;
+    }
+
+    public async IAsyncEnumerable<Entry> ReadAfterAsync(long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenReaderAsync(cancellationToken);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT {EntryColumns} FROM entries WHERE seq > $after ORDER BY seq";
+        cmd.Parameters.AddWithValue("$after", afterSeq);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken)) yield return ReadEntry(r);
+    }
+
+    public async Task<IReadOnlyList<Entry>> GetNeighboursAsync(long seq, int before, int after, CancellationToken cancellationToken = default)
+    {
+        var result = new List<Entry>();
+        if (before > 0)
+        {
+            var prev = await QueryEntriesAsync($"""
+                SELECT {EntryColumns} FROM entries
+                WHERE stream_id = (SELECT stream_id FROM entries WHERE seq=$seq) AND seq < $seq
+                ORDER BY seq DESC LIMIT $n
+                """, cmd => { cmd.Parameters.AddWithValue("$seq", seq); cmd.Parameters.AddWithValue("$n", before); }, cancellationToken);
+            prev.Reverse();
+            result.AddRange(prev);
+        }
+        if (after > 0)
+        {
+            result.AddRange(await QueryEntriesAsync($"""
+                SELECT {EntryColumns} FROM entries
+                WHERE stream_id = (SELECT stream_id FROM entries WHERE seq=$seq) AND seq > $seq
+                ORDER BY seq LIMIT $n
+                """, cmd => { cmd.Parameters.AddWithValue("$seq", seq); cmd.Parameters.AddWithValue("$n", after); }, cancellationToken));
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<Entry>> GetRecentAsync(string stream, int limit, long? beforeSeq = null, CancellationToken cancellationToken = default)
+    {
+        int? id = await GetStreamIdAsync(stream, cancellationToken);
+        if (id is null || limit <= 0) return [];
+        return await QueryEntriesAsync($"""
+            SELECT {EntryColumns} FROM entries WHERE stream_id=$s AND seq < $before ORDER BY seq DESC LIMIT $n
+            """, cmd =>
+        {
+            cmd.Parameters.AddWithValue("$s", id.Value);
+            cmd.Parameters.AddWithValue("$before", beforeSeq ?? long.MaxValue);
+            cmd.Parameters.AddWithValue("$n", limit);
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Entry>> GetByRoleAsync(string stream, EntryRole role, int limit, CancellationToken cancellationToken = default)
+    {
+        int? id = await GetStreamIdAsync(stream, cancellationToken);
+        if (id is null || limit <= 0) return [];
+        return await QueryEntriesAsync($"""
+            SELECT {EntryColumns} FROM entries WHERE stream_id=$s AND role=$r ORDER BY seq LIMIT $n
+            """, cmd =>
+        {
+            cmd.Parameters.AddWithValue("$s", id.Value);
+            cmd.Parameters.AddWithValue("$r", (int)role);
+            cmd.Parameters.AddWithValue("$n", limit);
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<long>> ForgetAsync(string stream, string? externalId, CancellationToken cancellationToken = default)
+    {
+        var writer = Writer;
+        int? id = await GetStreamIdAsync(stream, cancellationToken);
+        if (id is null) return [];
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
+            var seqs = new List<long>();
+            await using (var sel = writer.CreateCommand())
+            {
+                sel.Transaction = tx;
+                sel.CommandText = externalId is null
+                    ? "SELECT seq FROM entries WHERE stream_id=$s ORDER BY seq"
+                    : "SELECT seq FROM entries WHERE stream_id=$s AND ext_id=$x ORDER BY seq";
+                sel.Parameters.AddWithValue("$s", id.Value);
+                if (externalId is not null) sel.Parameters.AddWithValue("$x", externalId);
+                await using var r = await sel.ExecuteReaderAsync(cancellationToken);
+                while (await r.ReadAsync(cancellationToken)) seqs.Add(r.GetInt64(0));
+            }
+            await using (var ins = writer.CreateCommand())
+            {
+                ins.Transaction = tx;
+                ins.CommandText = externalId is null
+                    ? "INSERT OR IGNORE INTO forgotten(seq) SELECT seq FROM entries WHERE stream_id=$s"
+                    : "INSERT OR IGNORE INTO forgotten(seq) SELECT seq FROM entries WHERE stream_id=$s AND ext_id=$x";
+                ins.Parameters.AddWithValue("$s", id.Value);
+                if (externalId is not null) ins.Parameters.AddWithValue("$x", externalId);
+                await ins.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var del = writer.CreateCommand())
+            {
+                del.Transaction = tx;
+                del.CommandText = externalId is null
+                    ? "DELETE FROM entries WHERE stream_id=$s"
+                    : "DELETE FROM entries WHERE stream_id=$s AND ext_id=$x";
+                del.Parameters.AddWithValue("$s", id.Value);
+                if (externalId is not null) del.Parameters.AddWithValue("$x", externalId);
+                await del.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await tx.CommitAsync(cancellationToken);
+            // secure_delete zeroes freed pages; a checkpoint moves them out of the WAL too, so forgotten text leaves the disk.
+            await ExecAsync(writer, "PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
+            return seqs;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<long>> GetForgottenAsync(long afterSeq, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenReaderAsync(cancellationToken);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT seq FROM forgotten WHERE seq > $a ORDER BY seq";
+        cmd.Parameters.AddWithValue("$a", afterSeq);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        var list = new List<long>();
+        while (await r.ReadAsync(cancellationToken)) list.Add(r.GetInt64(0));
+        return list;
+    }
+
+    public async Task<int?> GetStreamIdAsync(string stream, CancellationToken cancellationToken = default)
+    {
+        if (TryGetStreamId(stream, out int id)) return id;
+        await using var c = await OpenReaderAsync(cancellationToken);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id FROM streams WHERE name=$n";
+        cmd.Parameters.AddWithValue("$n", stream);
+        object? v = await cmd.ExecuteScalarAsync(cancellationToken);
+        if (v is not long l) return null;
+        lock (_streamCacheLock)
+        {
+            _streamIds[stream] = (int)l;
+            _streamNames[(int)l] = stream;
+        }
+        return (int)l;
+    }
+
+    public async Task<IReadOnlyDictionary<int, string>> GetStreamsAsync(CancellationToken cancellationToken = default)
+    {
+        await LoadStreamsAsync(cancellationToken);
+        lock (_streamCacheLock) return new Dictionary<int, string>(_streamNames);
+    }
+
+    public async Task<LogStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenReaderAsync(cancellationToken);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT (SELECT COUNT(*) FROM entries),
+                   (SELECT COUNT(*) FROM streams s WHERE EXISTS (SELECT 1 FROM entries e WHERE e.stream_id = s.id)),
+                   (SELECT COALESCE(SUM(tokens), 0) FROM entries),
+                   (SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='entries')
+            """;
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        await r.ReadAsync(cancellationToken);
+        long bytes = 0;
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            var f = new FileInfo(Path + suffix);
+            if (f.Exists) bytes += f.Length;
+        }
+        return new LogStats(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), bytes);
+    }
+
+    public async Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenReaderAsync(cancellationToken);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name='entries'), 0)";
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writeGate.WaitAsync();
+            try
+            {
+                await ExecAsync(_writer, "PRAGMA wal_checkpoint(PASSIVE);", CancellationToken.None);
+                await _writer.DisposeAsync();
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+        _writeGate.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+}
