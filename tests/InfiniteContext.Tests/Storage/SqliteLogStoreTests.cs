@@ -1,0 +1,148 @@
+using InfiniteContext.Storage;
+using InfiniteContext.Tests.Support;
+
+namespace InfiniteContext.Tests.Storage;
+
+public sealed class SqliteLogStoreTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static PreparedEntry E(string stream, string text, string? id = null, EntryRole role = EntryRole.User,
+        DateTimeOffset? time = null, string? speaker = null, string? session = null, string? meta = null) =>
+        new(new NewEntry { Stream = stream, Text = text, ExternalId = id, Role = role, Time = time, Speaker = speaker, Session = session, Meta = meta }, text.Length / 4 + 1);
+
+    [Fact]
+    public async Task Append_assigns_increasing_seqs_and_round_trips_every_field()
+    {
+        var time = new DateTimeOffset(2023, 5, 8, 13, 56, 0, TimeSpan.FromHours(2));
+        await using (var log = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false))
+        {
+            var r = await log.AppendAsync([
+                E("a", "hello", "m1", EntryRole.Assistant, time, "Ann", "s1", """{"k":1}"""),
+                E("b", "world"),
+            ]);
+            r.AddedCount.ShouldBe(2);
+            r.Appended[0]!.Seq.ShouldBeLessThan(r.Appended[1]!.Seq);
+        }
+
+        await using var reopened = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: true);
+        var all = new List<Entry>();
+        await foreach (var e in reopened.ReadAfterAsync(0)) all.Add(e);
+        all.Count.ShouldBe(2);
+        var first = all[0];
+        first.Stream.ShouldBe("a");
+        first.ExternalId.ShouldBe("m1");
+        first.Role.ShouldBe(EntryRole.Assistant);
+        first.Time.ShouldBe(time);
+        first.Time!.Value.Offset.ShouldBe(TimeSpan.FromHours(2));
+        first.Speaker.ShouldBe("Ann");
+        first.Session.ShouldBe("s1");
+        first.Meta.ShouldBe("""{"k":1}""");
+        first.Tokens.ShouldBe(2);
+        all[1].ExternalId.ShouldBeNull();
+        all[1].Time.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Reappending_an_external_id_in_the_same_stream_is_a_no_op_but_other_streams_are_independent()
+    {
+        await using var log = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false);
+        (await log.AppendAsync([E("a", "one", "x"), E("a", "one again", "x")])).AddedCount.ShouldBe(1);
+        var again = await log.AppendAsync([E("a", "changed", "x"), E("b", "other stream", "x"), E("a", "no id"), E("a", "no id")]);
+        again.Appended[0].ShouldBeNull();
+        again.AddedCount.ShouldBe(3);
+        (await log.GetStatsAsync()).Entries.ShouldBe(4);
+        var a = await log.GetRecentAsync("a", 10);
+        a.Single(e => e.ExternalId == "x").Text.ShouldBe("one");
+    }
+
+    [Fact]
+    public async Task Neighbours_recent_and_roles_stay_within_the_stream()
+    {
+        await using var log = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false);
+        var batch = new List<PreparedEntry>();
+        for (int i = 0; i < 10; i++)
+        {
+            batch.Add(E("a", $"a{i}", role: i == 0 ? EntryRole.System : EntryRole.User));
+            batch.Add(E("b", $"b{i}"));
+        }
+        var r = await log.AppendAsync(batch);
+        long a5 = r.Appended.First(e => e!.Text == "a5")!.Seq;
+
+        var n = await log.GetNeighboursAsync(a5, 2, 2);
+        n.Select(e => e.Text).ShouldBe(["a3", "a4", "a6", "a7"]);
+
+        var recent = await log.GetRecentAsync("a", 3);
+        recent.Select(e => e.Text).ShouldBe(["a9", "a8", "a7"]);
+        (await log.GetRecentAsync("a", 2, beforeSeq: a5)).Select(e => e.Text).ShouldBe(["a4", "a3"]);
+
+        (await log.GetByRoleAsync("a", EntryRole.System, 5)).Select(e => e.Text).ShouldBe(["a0"]);
+        (await log.GetByRoleAsync("b", EntryRole.System, 5)).ShouldBeEmpty();
+        (await log.GetRecentAsync("missing", 5)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Forget_removes_text_from_the_file_and_records_the_seqs_and_never_reuses_them()
+    {
+        string path = _dir.File("log.db");
+        long lastBefore;
+        await using (var log = await SqliteLogStore.OpenAsync(path, readOnly: false))
+        {
+            await log.AppendAsync([E("a", "keep this"), E("s", "zanzibarsecret one", "1"), E("s", "zanzibarsecret two", "2")]);
+            lastBefore = await log.GetLastSeqAsync();
+            var one = await log.ForgetAsync("s", "1");
+            one.Count.ShouldBe(1);
+            var rest = await log.ForgetAsync("s", null);
+            rest.Count.ShouldBe(1);
+            (await log.GetForgottenAsync(0)).Count.ShouldBe(2);
+            var next = await log.AppendAsync([E("a", "after")]);
+            next.Appended[0]!.Seq.ShouldBeGreaterThan(lastBefore);
+        }
+        foreach (var f in Directory.GetFiles(_dir.Path))
+        {
+            var bytes = await File.ReadAllBytesAsync(f);
+            System.Text.Encoding.UTF8.GetString(bytes).ShouldNotContain("zanzibarsecret", customMessage: f);
+        }
+    }
+
+    [Fact]
+    public async Task Get_returns_entries_in_the_order_asked_and_skips_missing()
+    {
+        await using var log = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false);
+        var r = await log.AppendAsync(Enumerable.Range(0, 1200).Select(i => E("a", $"t{i}")).ToList());
+        var seqs = new List<long> { r.Appended[1100]!.Seq, 999_999, r.Appended[3]!.Seq };
+        (await log.GetAsync(seqs)).Select(e => e.Text).ShouldBe(["t1100", "t3"]);
+        (await log.GetAsync(r.Appended.Select(e => e!.Seq).ToList())).Count.ShouldBe(1200);
+    }
+
+    [Fact]
+    public async Task Read_only_open_of_a_missing_store_fails_clearly_and_writes_are_refused()
+    {
+        var ex = await Should.ThrowAsync<StoreNotFoundException>(() => SqliteLogStore.OpenAsync(_dir.File("nope.db"), readOnly: true));
+        ex.Message.ShouldContain("nope.db");
+        await using (await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false)) { }
+        await using var ro = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: true);
+        await Should.ThrowAsync<InvalidOperationException>(() => ro.AppendAsync([E("a", "x")]));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_store_is_rejected_with_its_name()
+    {
+        string path = _dir.File("log.db");
+        await File.WriteAllTextAsync(path, "this is not a database, just text padding padding padding padding padding padding padding padding padding padding");
+        var ex = await Should.ThrowAsync<Exception>(() => SqliteLogStore.OpenAsync(path, readOnly: true));
+        ex.Message.ShouldContain("log.db");
+    }
+
+    [Fact]
+    public void A_second_writer_is_refused_while_the_first_holds_the_lock()
+    {
+        using var first = StoreLock.Acquire(_dir.Path);
+        var ex = Should.Throw<StoreLockedException>(() => StoreLock.Acquire(_dir.Path));
+        ex.Message.ShouldContain("another writer");
+        first.Dispose();
+        using var again = StoreLock.Acquire(_dir.Path);
+    }
+}
