@@ -1,0 +1,313 @@
+using InfiniteContext.Context;
+using InfiniteContext.Indexing;
+using InfiniteContext.Ingest;
+using InfiniteContext.Storage;
+using InfiniteContext.Text;
+
+namespace InfiniteContext;
+
+/// <summary>
+/// A store directory opened for use: the log (truth), the derived indexes caught up with it, and the
+/// operations every interface (CLI, HTTP, MCP) is built from. A writable store holds the directory's
+/// writer lock until disposed; read-only stores can be opened beside it at any time.
+/// </summary>
+public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
+{
+    private readonly StoreLock? _lock;
+    private readonly SqliteLogStore _log;
+    private ILexicalIndex _lexical;
+    private readonly ContextAssembler _assembler;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    private MemoryStore(string directory, StoreLock? storeLock, SqliteLogStore log, ILexicalIndex lexical, ITokenCounter tokenCounter)
+    {
+        Directory = directory;
+        _lock = storeLock;
+        _log = log;
+        _lexical = lexical;
+        TokenCounter = tokenCounter;
+        _assembler = new ContextAssembler(log, this, tokenCounter);
+    }
+
+    public string Directory { get; }
+    public bool IsReadOnly => _lock is null;
+    public ILogStore Log => _log;
+    public ITokenCounter TokenCounter { get; }
+
+    internal static string LexicalDirectory(string store) => Path.Combine(store, "index", "lexical");
+
+    public static async Task<MemoryStore> OpenAsync(string directory, MemoryStoreOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        options ??= new MemoryStoreOptions();
+        directory = Path.GetFullPath(directory);
+        string logPath = Path.Combine(directory, SqliteLogStore.FileName);
+        if (!System.IO.Directory.Exists(directory) || (options.ReadOnly && !File.Exists(logPath)))
+        {
+            if (options.ReadOnly || !options.CreateIfMissing)
+                throw new StoreNotFoundException($"No store at '{directory}'. Create one with 'infctx ingest <file> --store {directory}'.");
+        }
+
+        StoreLock? storeLock = null;
+        SqliteLogStore? log = null;
+        ILexicalIndex? lexical = null;
+        try
+        {
+            if (!options.ReadOnly)
+            {
+                System.IO.Directory.CreateDirectory(directory);
+                storeLock = StoreLock.Acquire(directory);
+            }
+            var settings = StoreSettings.TryRead(directory);
+            if (settings is null)
+            {
+                if (options.ReadOnly) throw new StoreNotFoundException($"'{directory}' is not an InfiniteContext store (no {StoreSettings.FileName}).");
+                if (File.Exists(logPath)) throw new InvalidDataException($"'{directory}' has a log but no {StoreSettings.FileName}; it was not created by InfiniteContext.");
+                _ = TiktokenCounter.Get(options.Tokenizer); // validate before anything is written
+                settings = new StoreSettings(StoreSettings.CurrentFormat, options.Tokenizer);
+                settings.Write(directory);
+            }
+            else if (settings.Format != StoreSettings.CurrentFormat)
+            {
+                throw new InvalidDataException($"'{directory}' is store format {settings.Format}; this build reads format {StoreSettings.CurrentFormat}.");
+            }
+            var tokenCounter = TiktokenCounter.Get(settings.Tokenizer);
+            log = await SqliteLogStore.OpenAsync(logPath, options.ReadOnly, cancellationToken);
+            lexical = OpenLexical(directory, options.ReadOnly);
+            var store = new MemoryStore(directory, storeLock, log, lexical, tokenCounter);
+            await store.CatchUpAsync(cancellationToken);
+            return store;
+        }
+        catch
+        {
+            lexical?.Dispose();
+            if (log is not null) await log.DisposeAsync();
+            storeLock?.Dispose();
+            throw;
+        }
+    }
+
+    private static ILexicalIndex OpenLexical(string directory, bool readOnly)
+    {
+        string dir = LexicalDirectory(directory);
+        if (!readOnly) System.IO.Directory.CreateDirectory(dir);
+        return SegmentedLexicalIndex.Open(dir, new EnglishAnalyzer(), new LexicalIndexOptions { ReadOnly = readOnly });
+    }
+
+    /// <summary>Replays the log tail the indexes have not seen and drops what was forgotten since their snapshot.</summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var forgotten = await _log.GetForgottenAsync(0, cancellationToken);
+        if (forgotten.Count > 0) _lexical.Delete(forgotten);
+        var batch = new List<Entry>(4096);
+        bool any = false;
+        await foreach (var e in _log.ReadAfterAsync(_lexical.CoveredSeq, cancellationToken))
+        {
+            batch.Add(e);
+            if (batch.Count == batch.Capacity)
+            {
+                await IndexAsync(batch, cancellationToken);
+                batch.Clear();
+                any = true;
+            }
+        }
+        if (batch.Count > 0)
+        {
+            await IndexAsync(batch, cancellationToken);
+            any = true;
+        }
+        if ((any || forgotten.Count > 0) && !IsReadOnly) _lexical.Flush();
+    }
+
+    private async Task IndexAsync(IReadOnlyList<Entry> entries, CancellationToken cancellationToken)
+    {
+        var streamIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var docs = new IndexedDoc[entries.Count];
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            if (!streamIds.TryGetValue(e.Stream, out int sid))
+            {
+                sid = await _log.GetStreamIdAsync(e.Stream, cancellationToken)
+                    ?? throw new InvalidDataException($"Stream '{e.Stream}' of entry {e.Seq} is not in the log.");
+                streamIds[e.Stream] = sid;
+            }
+            docs[i] = ToDoc(e, sid);
+        }
+        _lexical.Add(docs);
+    }
+
+    private static IndexedDoc ToDoc(Entry e, int streamId) =>
+        new(e.Seq, streamId, e.Text, e.Time?.ToUnixTimeMilliseconds() ?? IndexedDoc.NoTime, e.Role, e.Speaker, e.Session);
+
+    private void EnsureWritable()
+    {
+        if (IsReadOnly) throw new InvalidOperationException($"The store '{Directory}' is open read-only.");
+    }
+
+    /// <summary>
+    /// Appends entries durably and indexes them. Returns after the last batch is committed and the
+    /// lexical index flushed; every batch reported through <see cref="IngestOptions.Progress"/> is already durable.
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(IAsyncEnumerable<IngestItem> items, IngestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        EnsureWritable();
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var pipeline = new IngestPipeline(_log, TokenCounter, IndexAsync);
+            var result = await pipeline.RunAsync(items, options ?? new IngestOptions(), cancellationToken);
+            _lexical.Flush();
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Convenience for library callers: ingest entries already in memory.</summary>
+    public Task<IngestResult> IngestAsync(IEnumerable<NewEntry> entries, IngestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return IngestAsync(ToItems(entries), options, cancellationToken);
+
+        static async IAsyncEnumerable<IngestItem> ToItems(IEnumerable<NewEntry> source)
+        {
+            foreach (var e in source) yield return IngestItem.Ok(e);
+            await Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Lexical (BM25) search; hits carry the full entry for citation.</summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchFilter? filter = null, int top = 10, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
+        var scope = await ResolveScopeAsync(filter ?? SearchFilter.All, cancellationToken);
+        if (scope is null) return [];
+        var scored = _lexical.Search(query, scope, top);
+        if (scored.Count == 0) return [];
+        var entries = await _log.GetAsync(scored.Select(s => s.Seq).ToList(), cancellationToken);
+        var bySeq = entries.ToDictionary(e => e.Seq);
+        var hits = new List<SearchHit>(scored.Count);
+        foreach (var s in scored)
+            if (bySeq.TryGetValue(s.Seq, out var e)) hits.Add(new SearchHit(e, s.Score));
+        return hits;
+    }
+
+    Task<IReadOnlyList<SearchHit>> IEvidenceRetriever.RetrieveAsync(string query, SearchFilter filter, int top, CancellationToken cancellationToken) =>
+        SearchAsync(query, filter, top, cancellationToken);
+
+    /// <summary>Null when the filter names only streams that do not exist (nothing can match).</summary>
+    private async Task<LexicalScope?> ResolveScopeAsync(SearchFilter filter, CancellationToken cancellationToken)
+    {
+        HashSet<int>? ids = null;
+        if (filter.Streams is { Count: > 0 } streams)
+        {
+            ids = [];
+            foreach (var s in streams)
+                if (await _log.GetStreamIdAsync(s, cancellationToken) is int id) ids.Add(id);
+            if (ids.Count == 0) return null;
+        }
+        return new LexicalScope
+        {
+            StreamIds = ids,
+            FromUnixMs = filter.From?.ToUnixTimeMilliseconds(),
+            ToUnixMs = filter.To?.ToUnixTimeMilliseconds(),
+            Role = filter.Role,
+            Speaker = filter.Speaker,
+            Session = filter.Session,
+        };
+    }
+
+    /// <summary>Builds the budgeted, cited context for one stream (see <see cref="ContextAssembler"/>).</summary>
+    public Task<AssembledContext> AssembleContextAsync(ContextRequest request, CancellationToken cancellationToken = default) =>
+        _assembler.AssembleAsync(request, cancellationToken);
+
+    /// <summary>Deletes a stream, or one entry of it, from the log and every index; returns the seqs removed.</summary>
+    public async Task<IReadOnlyList<long>> ForgetAsync(string stream, string? externalId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
+        EnsureWritable();
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var seqs = await _log.ForgetAsync(stream, externalId, cancellationToken);
+            if (seqs.Count > 0)
+            {
+                _lexical.Delete(seqs);
+                _lexical.Flush();
+            }
+            return seqs;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Throws the derived indexes away and rebuilds them from the log.</summary>
+    public async Task ReindexAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            _lexical.Dispose();
+            string dir = LexicalDirectory(Directory);
+            if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
+            var fresh = OpenLexical(Directory, readOnly: false);
+            _lexical = fresh;
+            long done = 0;
+            var batch = new List<Entry>(4096);
+            await foreach (var e in _log.ReadAfterAsync(0, cancellationToken))
+            {
+                batch.Add(e);
+                if (batch.Count == batch.Capacity)
+                {
+                    await IndexAsync(batch, cancellationToken);
+                    done += batch.Count;
+                    batch.Clear();
+                    progress?.Report(done);
+                }
+            }
+            if (batch.Count > 0)
+            {
+                await IndexAsync(batch, cancellationToken);
+                done += batch.Count;
+                progress?.Report(done);
+            }
+            _lexical.Flush();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<StoreStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var log = await _log.GetStatsAsync(cancellationToken);
+        var lex = _lexical.GetStats();
+        return new StoreStats(Directory, TokenCounter.Name, log.Entries, log.Streams, log.Tokens, log.LastSeq, log.BytesOnDisk,
+            lex.CoveredSeq, lex.PersistedSeq, lex.Segments, lex.Terms, lex.BytesOnDisk);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            _lexical.Dispose();
+            await _log.DisposeAsync();
+            _lock?.Dispose();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+        _writeGate.Dispose();
+    }
+}

@@ -1,0 +1,13 @@
+namespace InfiniteContext;
+
+public sealed record MemoryStoreOptions
+{
+    /// <summary>Open without taking the writer lock: search, context and stats only. Never writes a file.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>Create the store directory when it does not exist (writable opens only).</summary>
+    public bool CreateIfMissing { get; init; } = true;
+
+    /// <summary>Tokenizer for a new store (o200k_base or cl100k_base). An existing store keeps the one it was created with.</summary>
+    public string Tokenizer { get; init; } = Text.TiktokenCounter.O200kBase;
+}
