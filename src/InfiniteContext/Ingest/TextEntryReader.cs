@@ -24,16 +24,18 @@ public sealed class TextEntryReader(ITokenCounter tokenCounter) : IEntryReader
         using var lines = new Utf8LineReader(input);
         while (await lines.ReadLineAsync(cancellationToken))
         {
+            string line;
             if (lines.IsTooLong)
             {
                 yield return IngestItem.Fail(new IngestProblem(sourceName, lines.LineNumber, null, $"line is longer than {Utf8LineReader.DefaultMaxLineBytes:N0} bytes; left out"));
-                continue;
+                line = "";
             }
-            if (!StrictUtf8.TryDecode(lines.Line.Span, out string line))
+            else if (!StrictUtf8.TryDecode(lines.Line.Span, out line))
             {
                 yield return IngestItem.Fail(new IngestProblem(sourceName, lines.LineNumber, null, "invalid UTF-8; line left out"));
-                continue;
+                line = "";
             }
+            // A left-out line still counts as a (blank) line, so the chunks around it keep exact line ranges.
             chunker.AddLine(lines.LineNumber, line, chunks);
             foreach (TextChunk chunk in chunks) yield return IngestItem.Ok(ToEntry(chunk, stream, sourceName));
             chunks.Clear();
