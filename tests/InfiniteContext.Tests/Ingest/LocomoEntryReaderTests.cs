@@ -120,6 +120,26 @@ public sealed class LocomoEntryReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Sample_lines_and_error_lines_stay_exact_far_beyond_the_first_read_buffer()
+    {
+        var content = new System.Text.StringBuilder("[\n");
+        for (int i = 0; i < 400; i++)
+        {
+            content.Append($"  {{ \"sample_id\": \"s{i}\",\n    \"conversation\": {{ \"session_1\": [\n");
+            content.Append($"      {{ \"speaker\": \"A\", \"dia_id\": \"D1:1\", \"text\": \"{new string('t', 300)}\" }},\n");
+            content.Append($"      {{ \"speaker\": \"A\", \"dia_id\": \"D1:2\", \"text\": {(i == 300 ? "7" : "\"ok\"")} }} ] }} }},\n");
+        }
+        content.Append("  { \"sample_id\": \"last\" \"conversation\": {} }\n]\n"); // missing comma on line 1602
+        string path = _folder.Write("long.json", content.ToString());
+
+        var result = await ReaderRun.ReadFileAsync(new LocomoEntryReader(), path);
+
+        result.Entries.Count.ShouldBe(799);
+        result.Problems.Select(p => (p.Line, p.Field)).ShouldBe([(2L + (300 * 4), "[300].conversation.session_1[1].text"), (1602L, null)]);
+        result.Problems[1].Message.ShouldContain("malformed JSON");
+    }
+
+    [Fact]
     public async Task A_truncated_document_is_a_problem_and_not_a_hang()
     {
         string path = _folder.Write("cut.json", """[ { "sample_id": "x", "conversation": { "session_1": [ { "text": "a" """);
