@@ -42,11 +42,8 @@ internal static class JsonRecordStreamer
             var cursor = new Cursor { State = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }) };
             while (true)
             {
-                Outcome outcome;
-                int elementStart, elementEnd, consumed;
-                string? syntaxError;
-                long errorLine;
-                (outcome, elementStart, elementEnd, consumed, syntaxError, errorLine) = Step(buffer.AsSpan(start, end - start), eof, ref cursor);
+                (Outcome outcome, int elementStart, int elementEnd, int consumed, string? syntaxError, long errorLine) =
+                    Step(buffer.AsSpan(start, end - start), eof, ref cursor);
                 if (syntaxError is not null)
                 {
                     // Errors the JSON reader raised carry their line; a premature end is placed at the last line read.
@@ -148,9 +145,8 @@ internal static class JsonRecordStreamer
                     cursor.Started = true;
                     cursor.InArray = true;
                     cursor.State = reader.CurrentState;
-                    return Step(data[(int)reader.BytesConsumed..], isFinalBlock, ref cursor) is var rest
-                        ? Shift(rest, (int)reader.BytesConsumed)
-                        : default;
+                    int afterStart = (int)reader.BytesConsumed;
+                    return Shift(Step(data[afterStart..], isFinalBlock, ref cursor), afterStart);
                 }
                 // A bare value: it is the one element.
                 int bareStart = (int)reader.TokenStartIndex;
@@ -166,9 +162,8 @@ internal static class JsonRecordStreamer
             {
                 cursor.Finished = true;
                 cursor.State = reader.CurrentState;
-                return Step(data[(int)reader.BytesConsumed..], isFinalBlock, ref cursor) is var after
-                    ? Shift(after, (int)reader.BytesConsumed)
-                    : default;
+                int afterEnd = (int)reader.BytesConsumed;
+                return Shift(Step(data[afterEnd..], isFinalBlock, ref cursor), afterEnd);
             }
             int elementStart = (int)reader.TokenStartIndex;
             if (!reader.TrySkip()) return (Outcome.NeedMoreData, 0, 0, 0, null, 0);

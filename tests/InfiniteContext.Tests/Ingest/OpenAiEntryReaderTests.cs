@@ -100,4 +100,31 @@ public sealed class OpenAiEntryReaderTests : IDisposable
         result.Entries.ShouldHaveSingleItem().Text.ShouldBe("ok");
         result.Problems.ShouldHaveSingleItem().Message.ShouldContain("oversized");
     }
+
+    [Fact]
+    public async Task Invalid_utf8_on_a_line_is_a_problem_for_that_conversation_only()
+    {
+        byte[] content = [.. "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}\n{\"messages\":[{\"role\":\"user\",\"content\":\"b"u8, 0xE2, 0x82,
+            .. "\"}]}\n{\"messages\":[{\"role\":\"user\",\"content\":\"c\"}]}\n"u8];
+        string path = _folder.Write("utf8.jsonl", content);
+
+        var result = await ReaderRun.ReadFileAsync(new OpenAiEntryReader(), path);
+
+        result.Entries.Select(e => e.ExternalId).ShouldBe(["0:0", "2:0"]);
+        IngestProblem problem = result.Problems.ShouldHaveSingleItem();
+        (problem.Line, problem.Message).ShouldBe((2L, "invalid UTF-8"));
+    }
+
+    [Fact]
+    public async Task A_first_line_longer_than_the_sniffing_window_still_reads_as_one_conversation_per_line()
+    {
+        string longText = new('l', 100_000);
+        string path = _folder.Write("long.jsonl",
+            $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"{longText}\"}}]}}\n{{\"messages\":[{{\"role\":\"assistant\",\"content\":\"short\"}}]}}\n");
+
+        var result = await ReaderRun.ReadFileAsync(new OpenAiEntryReader(), path);
+
+        result.Problems.ShouldBeEmpty();
+        result.Entries.Select(e => (e.ExternalId, e.Text.Length)).ShouldBe([("0:0", 100_000), ("1:0", 5)]);
+    }
 }
