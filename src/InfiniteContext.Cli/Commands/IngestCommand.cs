@@ -31,10 +31,12 @@ internal static class IngestCommand
             if (input != "-" && !File.Exists(input) && !Directory.Exists(input))
                 throw new CliUsageException($"'{input}' does not exist.");
             if (result.GetValue(chunkTokens) is < 16 or > 8192) throw new CliUsageException("--chunk-tokens must be between 16 and 8192.");
-            await using var memory = await MemoryStore.OpenAsync(CommonOptions.RequireStore(result, store), new MemoryStoreOptions { Tokenizer = result.GetValue(tokenizer)! }, ct);
+            string storeDir = CommonOptions.RequireStore(result, store);
+            var source = new InputSource(input);
+            await source.CheckFormatsAsync(result.GetValue(format), ct);
+            await using var memory = await MemoryStore.OpenAsync(storeDir, new MemoryStoreOptions { Tokenizer = result.GetValue(tokenizer)! }, ct);
             var readerOptions = new IngestReaderOptions { DefaultStream = result.GetValue(stream), MaxChunkTokens = result.GetValue(chunkTokens) };
             var display = new ProgressDisplay(result.GetValue(progress), "ingest", TimeSpan.FromMilliseconds(Math.Max(0, result.GetValue(every))));
-            var input_ = new InputSource(input);
             var mode = result.GetValue(onError);
             var outcome = await display.RunAsync(report =>
             {
@@ -42,9 +44,9 @@ internal static class IngestCommand
                 {
                     OnError = mode,
                     OnProblem = p => Console.Error.WriteLine($"infctx: {(mode == OnError.Skip ? "skipped" : "error")}: {p}"),
-                    Progress = new SyncProgress<IngestProgress>(p => report(input_.BytesRead, input_.TotalBytes, Status(p))),
+                    Progress = new SyncProgress<IngestProgress>(p => report(source.BytesRead, source.TotalBytes, Status(p))),
                 };
-                return memory.IngestAsync(input_.ReadAsync(result.GetValue(format), readerOptions, memory.TokenCounter, ct), options, ct);
+                return memory.IngestAsync(source.ReadAsync(result.GetValue(format), readerOptions, memory.TokenCounter, ct), options, ct);
             });
             display.Done(Status(new IngestProgress(outcome.Added, outcome.Duplicates, outcome.Problems, outcome.Tokens, null))
                 + string.Create(CultureInfo.InvariantCulture, $", {outcome.Tokens / Math.Max(0.001, outcome.Elapsed.TotalSeconds):N0} tokens/s"));
