@@ -60,7 +60,7 @@ public sealed class CommandTests : IDisposable
         hit.GetProperty("time").GetDateTimeOffset().ShouldBe(DateTimeOffset.Parse("2024-05-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         hit.GetProperty("speaker").GetString().ShouldBe("Ann");
         hit.GetProperty("score").GetDouble().ShouldBeGreaterThan(0);
-        hit.GetProperty("text").GetString().ShouldContain("Pixel");
+        hit.GetProperty("text").GetString()!.ShouldContain("Pixel");
 
         var filtered = await CliRunner.RunAsync("search", "pixel", "--store", store, "--speaker", "Bot", "--json");
         JsonDocument.Parse(filtered.Stdout).RootElement.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()).ShouldBe(["b"]);

@@ -36,7 +36,7 @@ internal static class DemoCommand
             var stats = await memory.GetStatsAsync(ct);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  store: {stats.Entries} entries in {stats.Streams} streams, {stats.Tokens:N0} tokens ({stats.Tokenizer})"));
 
-            foreach (var (q, streamName) in new[] { ("What is the trip budget?", "maya"), ("peanut allergy food", "maya"), ("how far per day for a beginner", (string?)null) })
+            foreach (var (q, streamName) in new[] { ("What is the trip budget?", "maya"), ("peanut allergy food", "maya"), ("daily distance for new riders", (string?)null) })
             {
                 Console.Out.WriteLine();
                 Console.Out.WriteLine($"$ infctx search \"{q}\"{(streamName is null ? "" : $" --stream {streamName}")} --top 3");

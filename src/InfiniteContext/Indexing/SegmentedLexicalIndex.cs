@@ -1,0 +1,578 @@
+using System.Buffers;
+using System.Globalization;
+using InfiniteContext.Text;
+
+namespace InfiniteContext.Indexing;
+
+/// <summary>
+/// A log-structured BM25 index: immutable segment files plus an in-memory tail. Appends touch only the
+/// tail; <see cref="Flush"/> writes the tail as a segment and merges segments of the same size tier
+/// (each document is rewritten once per tier, so appending is O(log n) amortized). Deletions hide
+/// documents at once and are dropped physically at the next flush by rewriting the segments holding them.
+///
+/// Concurrency: any number of concurrent searches; Add, Delete and Flush are serialized and exclusive.
+/// </summary>
+public sealed class SegmentedLexicalIndex : ILexicalIndex
+{
+    private const string SegmentExtension = ".lx";
+    private const long MaxSegmentBytes = 1L << 30; // one byte[] per segment: stay well under 2 GiB
+
+    private readonly string _directory;
+    private readonly ITextAnalyzer _analyzer;
+    private readonly LexicalIndexOptions _options;
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly List<SegmentFile> _segments = [];
+    private SegmentBuilder _tail = new();
+    private long _nextSegmentId = 1;
+    private long _coveredSeq;
+    private long _persistedSeq;
+    private bool _disposed;
+
+    // Live (not deleted) documents and their total analyzed length, per stream: BM25's N and avgdl per scope.
+    private readonly Dictionary<int, (long Docs, long Length)> _streamStats = [];
+
+    private SegmentedLexicalIndex(string directory, ITextAnalyzer analyzer, LexicalIndexOptions options)
+    {
+        _directory = directory;
+        _analyzer = analyzer;
+        _options = options;
+    }
+
+    /// <summary>
+    /// Opens the index in <paramref name="directory"/> (empty if there is none). Throws
+    /// <see cref="InvalidDataException"/> when a file is damaged: the caller rebuilds from the log.
+    /// </summary>
+    public static SegmentedLexicalIndex Open(string directory, ITextAnalyzer analyzer, LexicalIndexOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        options ??= new LexicalIndexOptions();
+        var index = new SegmentedLexicalIndex(directory, analyzer, options);
+        if (options.IgnoreExisting || !Directory.Exists(directory)) return index;
+
+        // A reader can race a writer that replaces segments; re-read the manifest if a file vanished.
+        for (int attempt = 0; ; attempt++)
+        {
+            var manifest = IndexManifest.TryRead(directory) ?? IndexManifest.Empty;
+            try
+            {
+                index.Load(manifest);
+                break;
+            }
+            catch (FileNotFoundException) when (options.ReadOnly && attempt < 5)
+            {
+                index._segments.Clear();
+                index._streamStats.Clear();
+                Thread.Sleep(50);
+            }
+        }
+        if (!options.ReadOnly) index.RemoveLeftovers();
+        return index;
+    }
+
+    private void Load(IndexManifest manifest)
+    {
+        foreach (var name in manifest.Segments)
+        {
+            var seg = SegmentFile.Load(Path.Combine(_directory, name));
+            _segments.Add(seg);
+            AddStats(seg, +1);
+        }
+        _nextSegmentId = manifest.NextSegmentId;
+        _coveredSeq = _persistedSeq = manifest.CoveredSeq;
+    }
+
+    /// <summary>Segment files no manifest names (a crash between writing a segment and the manifest) and temp files.</summary>
+    private void RemoveLeftovers()
+    {
+        var live = _segments.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(_directory))
+        {
+            string name = Path.GetFileName(file);
+            if ((name.EndsWith(SegmentExtension, StringComparison.Ordinal) && !live.Contains(name)) || name.EndsWith(".tmp", StringComparison.Ordinal))
+                File.Delete(file);
+        }
+    }
+
+    private void AddStats(IDocSource source, int sign)
+    {
+        for (int d = 0; d < source.DocCount; d++)
+        {
+            if (source.IsDeleted(d)) continue;
+            AddStat(source.StreamId(d), source.Length(d), sign);
+        }
+    }
+
+    private void AddStat(int stream, int length, int sign)
+    {
+        _streamStats.TryGetValue(stream, out var s);
+        _streamStats[stream] = (s.Docs + sign, s.Length + sign * (long)length);
+    }
+
+    public long CoveredSeq
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _coveredSeq; }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    public long PersistedSeq
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _persistedSeq; }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    public void Add(IReadOnlyList<IndexedDoc> docs)
+    {
+        ArgumentNullException.ThrowIfNull(docs);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var doc in docs)
+            {
+                if (doc.Seq <= _coveredSeq)
+                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Seq {doc.Seq} is already covered (index covers up to {_coveredSeq})."));
+                int length = _tail.Add(doc, _analyzer);
+                AddStat(doc.StreamId, length, +1);
+                _coveredSeq = doc.Seq;
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public void Delete(IReadOnlyCollection<long> seqs)
+    {
+        ArgumentNullException.ThrowIfNull(seqs);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (long seq in seqs)
+            {
+                IDocSource? source = null;
+                if (_tail.DocCount > 0 && seq >= _tail.Seq(0)) source = _tail;
+                else
+                {
+                    // Segments cover disjoint ascending seq ranges.
+                    int lo = 0, hi = _segments.Count - 1;
+                    while (lo <= hi)
+                    {
+                        int mid = (lo + hi) >>> 1;
+                        var s = _segments[mid];
+                        if (seq < s.MinSeq) hi = mid - 1;
+                        else if (seq > s.MaxSeq) lo = mid + 1;
+                        else { source = s; break; }
+                    }
+                }
+                if (source is null) continue;
+                int doc = source.FindSeq(seq);
+                if (doc >= 0 && source.MarkDeleted(doc)) AddStat(source.StreamId(doc), source.Length(doc), -1);
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_options.ReadOnly) throw new InvalidOperationException("The lexical index is open read-only.");
+        _lock.EnterWriteLock();
+        try
+        {
+            Directory.CreateDirectory(_directory);
+            var obsolete = new List<string>();
+            bool changed = false;
+
+            // 1. Segments holding deleted documents are rewritten without them: a forget leaves no posting behind.
+            for (int i = 0; i < _segments.Count; i++)
+            {
+                if (_segments[i].DeletedCount == 0) continue;
+                obsolete.Add(_segments[i].Name);
+                var rewritten = WriteSegment(Compact([_segments[i]]));
+                if (rewritten is null) _segments.RemoveAt(i--);
+                else _segments[i] = rewritten;
+                changed = true;
+            }
+
+            // 2. The tail becomes a segment.
+            if (_tail.DocCount > 0)
+            {
+                var builder = _tail.DeletedCount > 0 ? Compact([_tail]) : _tail;
+                var seg = WriteSegment(builder);
+                if (seg is not null) _segments.Add(seg);
+                _tail = new SegmentBuilder();
+                changed = true;
+            }
+
+            // 3. Tiered merges: whenever MergeFactor adjacent newest segments share a size tier, merge them.
+            while (FindMergeRun() is { } run)
+            {
+                var inputs = _segments.GetRange(run.Start, run.Count);
+                var merged = WriteSegment(Compact([.. inputs]));
+                obsolete.AddRange(inputs.Select(s => s.Name));
+                _segments.RemoveRange(run.Start, run.Count);
+                if (merged is not null) _segments.Insert(run.Start, merged);
+                changed = true;
+            }
+
+            if (changed || _persistedSeq != _coveredSeq)
+            {
+                new IndexManifest(IndexManifest.CurrentFormat, _coveredSeq, _nextSegmentId, _segments.Select(s => s.Name).ToList()).Write(_directory);
+                _persistedSeq = _coveredSeq;
+            }
+            // Only now that the manifest no longer names them may the replaced files go.
+            foreach (var name in obsolete)
+            {
+                try { File.Delete(Path.Combine(_directory, name)); }
+                catch (IOException) { /* removed as a leftover on the next writable open */ }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    private (int Start, int Count)? FindMergeRun()
+    {
+        int factor = Math.Max(2, _options.MergeFactor);
+        if (_segments.Count < factor) return null;
+        static int Tier(SegmentFile s, int factor) => (int)Math.Floor(Math.Log(Math.Max(1, s.DocCount)) / Math.Log(factor));
+        int tier = Tier(_segments[^1], factor);
+        int start = _segments.Count - 1;
+        long bytes = _segments[^1].FileBytes;
+        while (start > 0 && Tier(_segments[start - 1], factor) == tier)
+        {
+            bytes += _segments[start - 1].FileBytes;
+            start--;
+        }
+        int count = _segments.Count - start;
+        if (count < factor || bytes > MaxSegmentBytes) return null;
+        // Merge exactly the newest `factor` of the run so tiers stay geometric.
+        return (_segments.Count - factor, factor);
+    }
+
+    /// <summary>The live documents of <paramref name="sources"/> (in seq order) as one builder.</summary>
+    private static SegmentBuilder Compact(IDocSource[] sources)
+    {
+        var builder = new SegmentBuilder();
+        var maps = new int[sources.Length][];
+        for (int s = 0; s < sources.Length; s++)
+        {
+            var src = sources[s];
+            var map = maps[s] = new int[src.DocCount];
+            for (int d = 0; d < src.DocCount; d++)
+            {
+                if (src.IsDeleted(d)) { map[d] = -1; continue; }
+                int speaker = src.SpeakerSymbol(d), session = src.SessionSymbol(d);
+                map[d] = builder.AddDocument(src.Seq(d), src.StreamId(d), src.Time(d), src.Length(d), src.Role(d),
+                    speaker < 0 ? null : src.Symbol(speaker), session < 0 ? null : src.Symbol(session));
+            }
+        }
+        for (int s = 0; s < sources.Length; s++)
+        {
+            var map = maps[s];
+            foreach (var (term, postings) in sources[s].AllTerms())
+            {
+                var cursor = postings;
+                while (cursor.Next(out int doc, out int tf))
+                    if (map[doc] >= 0) builder.AddPosting(term, map[doc], tf);
+            }
+        }
+        return builder;
+    }
+
+    private SegmentFile? WriteSegment(SegmentBuilder builder)
+    {
+        if (builder.DocCount == 0) return null;
+        string name = string.Create(CultureInfo.InvariantCulture, $"seg-{_nextSegmentId++:D10}{SegmentExtension}");
+        string path = Path.Combine(_directory, name);
+        SegmentWriter.Write(builder, path);
+        return SegmentFile.Load(path);
+    }
+
+    public IReadOnlyList<ScoredDoc> Search(string query, LexicalScope scope, int top)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(scope);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (top <= 0) return [];
+        var terms = QueryTerms(query);
+        if (terms.Count == 0) return [];
+
+        _lock.EnterReadLock();
+        try
+        {
+            return new Bm25Search(this, scope).Run(terms, top);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Distinct query terms with their counts, in first-seen order (deterministic scoring order).</summary>
+    private List<(string Term, int Count)> QueryTerms(string query)
+    {
+        var sink = new QuerySink();
+        _analyzer.Analyze(query, sink);
+        return sink.Terms;
+    }
+
+    private sealed class QuerySink : ITermSink
+    {
+        public readonly List<(string Term, int Count)> Terms = [];
+
+        public void OnTerm(ReadOnlySpan<char> term)
+        {
+            for (int i = 0; i < Terms.Count; i++)
+            {
+                if (term.SequenceEqual(Terms[i].Term))
+                {
+                    Terms[i] = (Terms[i].Term, Terms[i].Count + 1);
+                    return;
+                }
+            }
+            Terms.Add((term.ToString(), 1));
+        }
+    }
+
+    /// <summary>One query's scoring state: sources, the scope's statistics, and pooled accumulators.</summary>
+    private readonly ref struct Bm25Search
+    {
+        private readonly SegmentedLexicalIndex _index;
+        private readonly LexicalScope _scope;
+        private readonly IDocSource[] _sources;
+        private readonly int[] _bases;
+        private readonly int _singleStream;
+
+        public Bm25Search(SegmentedLexicalIndex index, LexicalScope scope)
+        {
+            _index = index;
+            _scope = scope;
+            _sources = new IDocSource[index._segments.Count + (index._tail.DocCount > 0 ? 1 : 0)];
+            _bases = new int[_sources.Length + 1];
+            for (int i = 0; i < index._segments.Count; i++) _sources[i] = index._segments[i];
+            if (index._tail.DocCount > 0) _sources[^1] = index._tail;
+            for (int i = 0; i < _sources.Length; i++) _bases[i + 1] = _bases[i] + _sources[i].DocCount;
+            _singleStream = scope.StreamIds is { Count: 1 } one ? one.First() : -1;
+        }
+
+        public IReadOnlyList<ScoredDoc> Run(List<(string Term, int Count)> terms, int top)
+        {
+            // N and avgdl over the scope's streams only: one tenant's scores never depend on another's data.
+            long n = 0, totalLength = 0;
+            if (_scope.StreamIds is null)
+            {
+                foreach (var s in _index._streamStats.Values) { n += s.Docs; totalLength += s.Length; }
+            }
+            else
+            {
+                foreach (int id in _scope.StreamIds)
+                    if (_index._streamStats.TryGetValue(id, out var s)) { n += s.Docs; totalLength += s.Length; }
+            }
+            if (n == 0) return [];
+            double avgdl = Math.Max(1.0, (double)totalLength / n);
+            double k1 = _index._options.K1, b = _index._options.B;
+
+            // Speaker/session filters resolve to a symbol id per source (-2: no doc of that source can match).
+            int[]? speakerIds = ResolveSymbols(_scope.Speaker, static (s, v) => s.FindSymbol(v));
+            int[]? sessionIds = ResolveSymbols(_scope.Session, static (s, v) => s.FindSymbol(v));
+
+            int total = _bases[^1];
+            float[] acc = ArrayPool<float>.Shared.Rent(Math.Max(1, total));
+            int[] touched = ArrayPool<int>.Shared.Rent(256);
+            int touchedCount = 0;
+            int[] matchDocs = ArrayPool<int>.Shared.Rent(256);
+            int[] matchTfs = ArrayPool<int>.Shared.Rent(256);
+            try
+            {
+                foreach (var (term, qtf) in terms)
+                {
+                    int matches = 0;
+                    for (int s = 0; s < _sources.Length; s++)
+                    {
+                        var src = _sources[s];
+                        if (speakerIds is not null && speakerIds[s] == -2) continue;
+                        if (sessionIds is not null && sessionIds[s] == -2) continue;
+                        if (!src.TryGetPostings(term, out var cursor)) continue;
+                        int baseDoc = _bases[s];
+                        while (cursor.Next(out int doc, out int tf))
+                        {
+                            if (!Passes(src, doc, speakerIds?[s] ?? -1, sessionIds?[s] ?? -1)) continue;
+                            if (matches == matchDocs.Length)
+                            {
+                                Grow(ref matchDocs, matches);
+                                Grow(ref matchTfs, matches);
+                            }
+                            matchDocs[matches] = baseDoc + doc;
+                            matchTfs[matches] = tf;
+                            matches++;
+                        }
+                    }
+                    if (matches == 0) continue;
+                    double idf = Math.Log(1 + (n - matches + 0.5) / (matches + 0.5));
+                    double weight = idf * qtf * (k1 + 1);
+                    for (int m = 0; m < matches; m++)
+                    {
+                        int g = matchDocs[m];
+                        int len = LengthOf(g);
+                        double tf = matchTfs[m];
+                        float score = (float)(weight * tf / (tf + k1 * (1 - b + b * len / avgdl)));
+                        if (acc[g] == 0f)
+                        {
+                            if (touchedCount == touched.Length) Grow(ref touched, touchedCount);
+                            touched[touchedCount++] = g;
+                        }
+                        acc[g] += score;
+                    }
+                }
+                return TopK(acc, touched, touchedCount, top);
+            }
+            finally
+            {
+                for (int i = 0; i < touchedCount; i++) acc[touched[i]] = 0f;
+                ArrayPool<float>.Shared.Return(acc);
+                ArrayPool<int>.Shared.Return(touched);
+                ArrayPool<int>.Shared.Return(matchDocs);
+                ArrayPool<int>.Shared.Return(matchTfs);
+            }
+        }
+
+        private int[]? ResolveSymbols(string? value, Func<IDocSource, string, int> find)
+        {
+            if (value is null) return null;
+            var ids = new int[_sources.Length];
+            for (int s = 0; s < _sources.Length; s++)
+            {
+                int id = find(_sources[s], value);
+                ids[s] = id < 0 ? -2 : id;
+            }
+            return ids;
+        }
+
+        private bool Passes(IDocSource src, int doc, int speaker, int session)
+        {
+            if (src.IsDeleted(doc)) return false;
+            if (_singleStream >= 0)
+            {
+                if (src.StreamId(doc) != _singleStream) return false;
+            }
+            else if (_scope.StreamIds is { } ids && !ids.Contains(src.StreamId(doc)))
+            {
+                return false;
+            }
+            if (_scope.FromUnixMs is not null || _scope.ToUnixMs is not null)
+            {
+                long t = src.Time(doc);
+                if (t == IndexedDoc.NoTime) return false;
+                if (_scope.FromUnixMs is { } from && t < from) return false;
+                if (_scope.ToUnixMs is { } to && t >= to) return false;
+            }
+            if (_scope.Role is { } role && src.Role(doc) != role) return false;
+            if (speaker >= 0 && src.SpeakerSymbol(doc) != speaker) return false;
+            if (session >= 0 && src.SessionSymbol(doc) != session) return false;
+            return true;
+        }
+
+        private (IDocSource Source, int Doc) Locate(int global)
+        {
+            int lo = 0, hi = _sources.Length - 1;
+            while (lo < hi)
+            {
+                int mid = (lo + hi + 1) >>> 1;
+                if (_bases[mid] <= global) lo = mid;
+                else hi = mid - 1;
+            }
+            return (_sources[lo], global - _bases[lo]);
+        }
+
+        private int LengthOf(int global)
+        {
+            var (src, doc) = Locate(global);
+            return src.Length(doc);
+        }
+
+        private long SeqOf(int global)
+        {
+            var (src, doc) = Locate(global);
+            return src.Seq(doc);
+        }
+
+        private IReadOnlyList<ScoredDoc> TopK(float[] acc, int[] touched, int count, int top)
+        {
+            // Min-heap on (score, seq): the weakest of the current top-k is on top; ties favour the newer entry.
+            var heap = new PriorityQueue<int, (float Score, long Seq)>(top + 1, HeapOrder.Instance);
+            for (int i = 0; i < count; i++)
+            {
+                int g = touched[i];
+                var key = (acc[g], SeqOf(g));
+                if (heap.Count < top) heap.Enqueue(g, key);
+                else if (heap.TryPeek(out _, out var weakest) && HeapOrder.Instance.Compare(key, weakest) > 0)
+                    heap.EnqueueDequeue(g, key);
+            }
+            var result = new ScoredDoc[heap.Count];
+            for (int i = result.Length - 1; i >= 0; i--)
+            {
+                heap.TryDequeue(out _, out var key);
+                result[i] = new ScoredDoc(key.Seq, key.Score);
+            }
+            return result;
+        }
+
+        private static void Grow(ref int[] array, int used)
+        {
+            var bigger = ArrayPool<int>.Shared.Rent(array.Length * 2);
+            Array.Copy(array, bigger, used);
+            ArrayPool<int>.Shared.Return(array);
+            array = bigger;
+        }
+    }
+
+    private sealed class HeapOrder : IComparer<(float Score, long Seq)>
+    {
+        public static readonly HeapOrder Instance = new();
+        public int Compare((float Score, long Seq) x, (float Score, long Seq) y)
+        {
+            int c = x.Score.CompareTo(y.Score);
+            return c != 0 ? c : x.Seq.CompareTo(y.Seq);
+        }
+    }
+
+    public LexicalIndexStats GetStats()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            long docs = _streamStats.Values.Sum(s => s.Docs);
+            long terms = _segments.Sum(s => s.TermCount) + _tail.TermCount;
+            long postings = _segments.Sum(s => s.PostingCount) + _tail.PostingCount;
+            long bytes = _segments.Sum(s => s.FileBytes);
+            return new LexicalIndexStats(docs, terms, _segments.Count, postings, bytes, _coveredSeq, _persistedSeq);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _lock.Dispose();
+    }
+}
