@@ -70,8 +70,9 @@ public sealed class CommandTests : IDisposable
     public async Task Stdin_ingest_with_default_stream_and_batch_search_over_locomo()
     {
         string store = _dir.File("s");
-        var r = await CliRunner.RunWithInputAsync("{\"text\":\"from standard input about lighthouses\"}\n", "ingest", "-", "--store", store, "--stream", "piped", "--format", "jsonl", "--progress", "none");
+        var r = await CliRunner.RunWithInputAsync("{\"text\":\"from standard input about lighthouses\"}\n", "ingest", "-", "--store", store, "--stream", "piped", "--format", "jsonl", "--progress", "none", "--json");
         r.ExitCode.ShouldBe(0, r.ToString());
+        JsonDocument.Parse(r.Stdout).RootElement.GetProperty("added").GetInt64().ShouldBe(1, r.ToString());
         var l = await CliRunner.RunAsync("ingest", LocomoDev, "--store", store, "--progress", "none", "--json");
         l.ExitCode.ShouldBe(0, l.ToString());
         JsonDocument.Parse(l.Stdout).RootElement.GetProperty("added").GetInt64().ShouldBe(1451);
@@ -95,6 +96,7 @@ public sealed class CommandTests : IDisposable
             h.GetProperty("id").GetString()!.ShouldStartWith("D");
         }
         using var q2 = JsonDocument.Parse(lines[1]);
+        q2.RootElement.GetProperty("hits").GetArrayLength().ShouldBe(1, batch.Stdout);
         q2.RootElement.GetProperty("hits")[0].GetProperty("stream").GetString().ShouldBe("piped");
     }
 

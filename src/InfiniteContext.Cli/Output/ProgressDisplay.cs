@@ -15,7 +15,7 @@ internal sealed class ProgressDisplay
     private readonly TimeSpan _interval;
     private readonly string _label;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastPrinted = TimeSpan.MinValue;
+    private TimeSpan? _lastPrinted;
 
     public ProgressDisplay(ProgressMode mode, string label, TimeSpan interval)
     {
@@ -35,7 +35,7 @@ internal sealed class ProgressDisplay
             {
                 if (_mode != ProgressMode.Plain) return;
                 var now = _clock.Elapsed;
-                if (now - _lastPrinted < _interval) return;
+                if (_lastPrinted is { } last && now - last < _interval) return;
                 _lastPrinted = now;
                 string pct = total > 0 ? string.Create(CultureInfo.InvariantCulture, $" {Math.Min(100, 100 * done / total):0.0}%") : "";
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_label}:{pct} {status} ({now.TotalSeconds:0.0}s)"));

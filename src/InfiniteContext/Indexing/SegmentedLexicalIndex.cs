@@ -17,6 +17,10 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
     private const string SegmentExtension = ".lx";
     private const long MaxSegmentBytes = 1L << 30; // one byte[] per segment: stay well under 2 GiB
 
+    // Score accumulators must start at zero. The shared pool hands out arrays other code returned dirty,
+    // so the index keeps its own pool, and every query zeroes exactly the slots it touched before returning.
+    private static readonly ArrayPool<float> AccumulatorPool = ArrayPool<float>.Create(maxArrayLength: 1 << 27, maxArraysPerBucket: 4);
+
     private readonly string _directory;
     private readonly ITextAnalyzer _analyzer;
     private readonly LexicalIndexOptions _options;
@@ -393,7 +397,7 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
             int[]? sessionIds = ResolveSymbols(_scope.Session, static (s, v) => s.FindSymbol(v));
 
             int total = _bases[^1];
-            float[] acc = ArrayPool<float>.Shared.Rent(Math.Max(1, total));
+            float[] acc = AccumulatorPool.Rent(Math.Max(1, total));
             int[] touched = ArrayPool<int>.Shared.Rent(256);
             int touchedCount = 0;
             int[] matchDocs = ArrayPool<int>.Shared.Rent(256);
@@ -445,7 +449,7 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
             finally
             {
                 for (int i = 0; i < touchedCount; i++) acc[touched[i]] = 0f;
-                ArrayPool<float>.Shared.Return(acc);
+                AccumulatorPool.Return(acc);
                 ArrayPool<int>.Shared.Return(touched);
                 ArrayPool<int>.Shared.Return(matchDocs);
                 ArrayPool<int>.Shared.Return(matchTfs);
