@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using InfiniteContext.Ingest;
+using InfiniteContext.Text;
+
+namespace InfiniteContext.Scale;
+
+/// <summary>
+/// The scale benchmark of docs/BENCHMARKS.md: one corpus size per run (so memory readings are not mixed),
+/// ours and SQLite FTS5 side by side on the same entries, in the same process, on the same disk.
+/// Usage: --size 1M|10M|100M [--work DIR] [--queries N] [--out results.jsonl] [--no-fts5]
+/// </summary>
+public static class Program
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (Arg(args, "--profile") is { } profileCorpus) { await Profile.RunAsync(profileCorpus); return 0; }
+        string sizeText = Arg(args, "--size") ?? "1M";
+        long target = ParseSize(sizeText);
+        string work = Path.GetFullPath(Arg(args, "--work") ?? Path.Combine("artifacts", "scale"));
+        int queryCount = int.Parse(Arg(args, "--queries") ?? "500", Inv);
+        string? output = Arg(args, "--out");
+        bool fts5 = !args.Contains("--no-fts5");
+        const int streams = 100;
+        Directory.CreateDirectory(work);
+
+        string corpus = Path.Combine(work, $"corpus-{sizeText}.jsonl");
+        if (!File.Exists(corpus))
+        {
+            var gen = Stopwatch.StartNew();
+            var (n, t) = CorpusGenerator.WriteJsonl(corpus + ".tmp", target, streams, seed: 1);
+            File.Move(corpus + ".tmp", corpus);
+            Console.Error.WriteLine(string.Create(Inv, $"generated {n:N0} entries, {t:N0} tokens in {gen.Elapsed.TotalSeconds:0.0}s"));
+        }
+        var queries = CorpusGenerator.Queries(queryCount, streams, seed: 2);
+
+        // Ours: durable ingest through the engine's own pipeline.
+        string ours = Path.Combine(work, $"ours-{sizeText}");
+        if (Directory.Exists(ours)) Directory.Delete(ours, true);
+        IngestResult ingest;
+        await using (var store = await MemoryStore.OpenAsync(ours))
+        {
+            var sources = new IngestSources(store.TokenCounter);
+            ingest = await store.IngestAsync(sources.ReadAsync(corpus, IngestFormat.Jsonl, new IngestReaderOptions()));
+        }
+        long tokens = ingest.Tokens;
+        double oursIngestTps = tokens / ingest.Elapsed.TotalSeconds;
+        Console.Error.WriteLine(string.Create(Inv, $"ours: {ingest.Added:N0} entries, {tokens:N0} tokens in {ingest.Elapsed.TotalSeconds:0.00}s = {oursIngestTps:N0} tokens/s"));
+
+        // Open (read-only, as `infctx search` opens), resident memory, queries.
+        Collect();
+        long rssBefore = Rss();
+        long heapBefore = GC.GetTotalMemory(true);
+        var openClock = Stopwatch.StartNew();
+        var reader = await MemoryStore.OpenAsync(ours, new MemoryStoreOptions { ReadOnly = true });
+        double openMs = openClock.Elapsed.TotalMilliseconds;
+        var oursLatencies = await TimeQueries(queries, async (q, s) => (await reader.SearchAsync(q, s is null ? SearchFilter.All : SearchFilter.ForStream(s), 10)).Count);
+        Collect();
+        long rssDelta = Rss() - rssBefore;
+        long heapDelta = GC.GetTotalMemory(true) - heapBefore;
+        await reader.DisposeAsync();
+        long oursBytes = DirectoryBytes(ours);
+
+        double ftsIngestTps = double.NaN;
+        long ftsBytes = 0;
+        List<double> ftsLatencies = [];
+        if (fts5)
+        {
+            string ftsPath = Path.Combine(work, $"fts5-{sizeText}.db");
+            foreach (var f in Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*")) File.Delete(f);
+            using (var fts = new Fts5Reference(ftsPath))
+            {
+                var sources = new IngestSources(TiktokenCounter.Get("o200k_base"));
+                var clock = Stopwatch.StartNew();
+                var batch = new List<NewEntry>(2048);
+                await foreach (var item in sources.ReadAsync(corpus, IngestFormat.Jsonl, new IngestReaderOptions()))
+                {
+                    batch.Add(item.Entry!);
+                    if (batch.Count == 2048) { fts.Append(batch); batch.Clear(); }
+                }
+                if (batch.Count > 0) fts.Append(batch);
+                ftsIngestTps = tokens / clock.Elapsed.TotalSeconds;
+                Console.Error.WriteLine(string.Create(Inv, $"fts5: {clock.Elapsed.TotalSeconds:0.00}s = {ftsIngestTps:N0} tokens/s"));
+                ftsLatencies = await TimeQueries(queries, (q, s) => Task.FromResult(fts.Search(q, s, 10)));
+            }
+            ftsBytes = Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*").Sum(f => new FileInfo(f).Length);
+        }
+
+        var result = new
+        {
+            size = sizeText,
+            date = DateTime.UtcNow.ToString("yyyy-MM-dd", Inv),
+            machine = Machine(),
+            entries = ingest.Added,
+            tokens,
+            ours = new
+            {
+                ingestTokensPerSecond = Math.Round(oursIngestTps),
+                queryP50Ms = Percentile(oursLatencies, 0.50),
+                queryP99Ms = Percentile(oursLatencies, 0.99),
+                queryMeanMs = Math.Round(oursLatencies.Average(), 3),
+                bytesOnDisk = oursBytes,
+                bytesOnDiskPerToken = Math.Round((double)oursBytes / tokens, 2),
+                residentBytesPerToken = Math.Round((double)rssDelta / tokens, 2),
+                managedHeapBytesPerToken = Math.Round((double)heapDelta / tokens, 2),
+                openMs = Math.Round(openMs, 1),
+            },
+            fts5 = fts5 ? new
+            {
+                ingestTokensPerSecond = Math.Round(ftsIngestTps),
+                queryP50Ms = Percentile(ftsLatencies, 0.50),
+                queryP99Ms = Percentile(ftsLatencies, 0.99),
+                queryMeanMs = Math.Round(ftsLatencies.Average(), 3),
+                bytesOnDisk = ftsBytes,
+                bytesOnDiskPerToken = Math.Round((double)ftsBytes / tokens, 2),
+            } : null,
+        };
+        string json = JsonSerializer.Serialize(result);
+        Console.WriteLine(json);
+        if (output is not null) await File.AppendAllTextAsync(output, json + Environment.NewLine);
+        return 0;
+    }
+
+    private static async Task<List<double>> TimeQueries(List<(string Query, string? Stream)> queries, Func<string, string?, Task<int>> run)
+    {
+        foreach (var (q, s) in queries.Take(50)) await run(q, s); // warm-up: JIT, page cache
+        var latencies = new List<double>(queries.Count);
+        foreach (var (q, s) in queries)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await run(q, s);
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return latencies;
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 3);
+    }
+
+    private static void Collect()
+    {
+        GC.Collect(2, GCCollectionMode.Aggressive, true, true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Aggressive, true, true);
+    }
+
+    private static long Rss()
+    {
+        using var p = Process.GetCurrentProcess();
+        p.Refresh();
+        return p.WorkingSet64;
+    }
+
+    private static long DirectoryBytes(string dir) => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    private static string Machine()
+    {
+        string cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
+            : "?";
+        return string.Create(Inv, $"{Environment.ProcessorCount} cores, {cpu}, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static long ParseSize(string s) => s.ToUpperInvariant() switch
+    {
+        var x when x.EndsWith('M') => long.Parse(x[..^1], Inv) * 1_000_000,
+        var x when x.EndsWith('K') => long.Parse(x[..^1], Inv) * 1_000,
+        var x => long.Parse(x, Inv),
+    };
+}
