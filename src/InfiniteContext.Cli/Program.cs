@@ -17,6 +17,7 @@ public static class Program
             ReindexCommand.Create(),
             ForgetCommand.Create(),
             DemoCommand.Create(),
+            EvalCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

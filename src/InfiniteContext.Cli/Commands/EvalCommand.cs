@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using InfiniteContext.Cli.Output;
+using InfiniteContext.Evaluation;
+using InfiniteContext.Ingest;
+
+namespace InfiniteContext.Cli.Commands;
+
+/// <summary><c>infctx eval</c>: retrieval quality on public benchmarks, measured without an LLM.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var eval = new Command("eval", "Measure retrieval quality and speed on benchmark data.");
+        eval.Subcommands.Add(Locomo());
+        return eval;
+    }
+
+    private static Command Locomo()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A file in LoCoMo's locomo10.json layout." };
+        var store = new Option<string?>("--store") { Description = "Store to build (default: a fresh temporary directory, removed afterwards)." };
+        var json = CommonOptions.Json();
+        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json };
+        cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var input = result.GetValue(file)!;
+            if (!input.Exists) throw new CliUsageException($"'{input.FullName}' does not exist.");
+            var samples = await LocomoDataset.LoadAsync(input.FullName, ct);
+            string? given = result.GetValue(store);
+            string dir = given ?? Path.Combine(Path.GetTempPath(), "infctx-eval-" + Guid.NewGuid().ToString("N")[..8]);
+            try
+            {
+                await using var memory = await MemoryStore.OpenAsync(dir, cancellationToken: ct);
+                var clock = Stopwatch.StartNew();
+                var sources = new IngestSources(memory.TokenCounter);
+                var ingest = await memory.IngestAsync(sources.ReadAsync(input.FullName, IngestFormat.Locomo, new IngestReaderOptions(), ct), new IngestOptions { OnError = OnError.Skip }, ct);
+                double ingestSeconds = clock.Elapsed.TotalSeconds;
+                var evaluator = new LocomoEvaluator((q, stream, k, token) => memory.SearchAsync(q, SearchFilter.ForStream(stream), k, token));
+                var report = await evaluator.EvaluateAsync(samples, null, ct);
+                if (result.GetValue(json))
+                {
+                    JsonOutput.WriteLine(new { file = input.Name, samples = samples.Count, turns = ingest.Added, ingestSeconds = Math.Round(ingestSeconds, 3), retrieval = "lexical", report });
+                    return ExitCodes.Ok;
+                }
+                var inv = CultureInfo.InvariantCulture;
+                Console.Out.WriteLine(string.Create(inv, $"{input.Name}: {samples.Count} conversations, {ingest.Added:N0} turns ingested in {ingestSeconds:0.00}s; retrieval: lexical (BM25)"));
+                Console.Out.WriteLine("| category | questions | R@1 | R@5 | R@10 | R@25 | session Hit@1 |");
+                Console.Out.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+                foreach (var s in report.Categories.Append(report.Overall))
+                    Console.Out.WriteLine(string.Create(inv, $"| {s.Name} | {s.Questions} | {s.RecallAt1:0.000} | {s.RecallAt5:0.000} | {s.RecallAt10:0.000} | {s.RecallAt25:0.000} | {s.SessionHitAt1:0.000} |"));
+                Console.Out.WriteLine(string.Create(inv, $"query p50 {report.QueryP50Ms:0.###} ms, p99 {report.QueryP99Ms:0.###} ms; {report.UnscorableQuestions} questions without a scorable evidence turn, {report.QuestionsWithMalformedEvidence} with malformed evidence ids"));
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                if (given is null)
+                {
+                    try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+                }
+            }
+        }));
+        return cmd;
+    }
+}

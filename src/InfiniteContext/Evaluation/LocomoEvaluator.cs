@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using InfiniteContext.Ingest;
+
+namespace InfiniteContext.Evaluation;
+
+/// <summary>
+/// Evidence recall on LoCoMo-layout data, with no LLM: for each question, retrieve within its own
+/// conversation and check which evidence turns ("D3:7") are among the top k. Turn Recall@k is the share
+/// of a question's evidence turns found; session Hit@1 is whether the top hit lies in a session that holds
+/// evidence. Questions whose evidence names no existing turn are counted apart, never scored.
+/// </summary>
+public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken, Task<IReadOnlyList<SearchHit>>> retrieve)
+{
+    public static readonly int[] Ks = [1, 5, 10, 25];
+
+    public async Task<LocomoReport> EvaluateAsync(IReadOnlyList<LocomoSample> samples, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var byCategory = new Dictionary<LocomoCategory, Accumulator>();
+        var overall = new Accumulator();
+        var latencies = new List<double>();
+        int unscorable = 0, malformed = 0, done = 0;
+        foreach (var sample in samples)
+        {
+            foreach (var q in sample.Questions)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (q.MalformedEvidence.Count > 0) malformed++;
+                var evidence = q.Evidence.Where(sample.TurnIds.Contains).ToHashSet(StringComparer.Ordinal);
+                if (evidence.Count == 0)
+                {
+                    unscorable++;
+                    continue;
+                }
+                long start = Stopwatch.GetTimestamp();
+                var hits = await retrieve(q.Question, sample.SampleId, Ks[^1], cancellationToken);
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                var ids = hits.Select(h => h.Entry.ExternalId).ToList();
+                var recalls = Ks.Select(k => (double)ids.Take(k).Count(id => id is not null && evidence.Contains(id)) / evidence.Count).ToArray();
+                var evidenceSessions = evidence.Select(SessionOf).ToHashSet(StringComparer.Ordinal);
+                bool sessionHit = ids.Count > 0 && ids[0] is { } top && evidenceSessions.Contains(SessionOf(top));
+                if (!byCategory.TryGetValue(q.Category, out var acc)) byCategory[q.Category] = acc = new Accumulator();
+                acc.Add(recalls, sessionHit);
+                overall.Add(recalls, sessionHit);
+                progress?.Report(++done);
+            }
+        }
+        latencies.Sort();
+        return new LocomoReport(
+            overall.ToScores("overall"),
+            byCategory.OrderBy(kv => kv.Key).Select(kv => kv.Value.ToScores(kv.Key.ToString())).ToList(),
+            unscorable,
+            malformed,
+            Percentile(latencies, 0.5),
+            Percentile(latencies, 0.99));
+    }
+
+    /// <summary>"D3:7" -> "D3": LoCoMo turn ids name their session.</summary>
+    internal static string SessionOf(string turnId)
+    {
+        int colon = turnId.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? turnId : turnId[..colon];
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 3);
+
+    private sealed class Accumulator
+    {
+        private readonly double[] _recall = new double[Ks.Length];
+        private int _sessionHits;
+        private int _count;
+
+        public void Add(double[] recalls, bool sessionHit)
+        {
+            for (int i = 0; i < recalls.Length; i++) _recall[i] += recalls[i];
+            if (sessionHit) _sessionHits++;
+            _count++;
+        }
+
+        public LocomoScores ToScores(string name) => new(
+            name,
+            _count,
+            _count == 0 ? 0 : Math.Round(_recall[0] / _count, 4),
+            _count == 0 ? 0 : Math.Round(_recall[1] / _count, 4),
+            _count == 0 ? 0 : Math.Round(_recall[2] / _count, 4),
+            _count == 0 ? 0 : Math.Round(_recall[3] / _count, 4),
+            _count == 0 ? 0 : Math.Round((double)_sessionHits / _count, 4));
+    }
+}
+
+public sealed record LocomoScores(string Name, int Questions, double RecallAt1, double RecallAt5, double RecallAt10, double RecallAt25, double SessionHitAt1);
+
+public sealed record LocomoReport(LocomoScores Overall, IReadOnlyList<LocomoScores> Categories, int UnscorableQuestions, int QuestionsWithMalformedEvidence, double QueryP50Ms, double QueryP99Ms);
