@@ -15,6 +15,7 @@ public static class Program
             ContextCommand.Create(),
             StatsCommand.Create(),
             ReindexCommand.Create(),
+            IndexCommand.Create(),
             ForgetCommand.Create(),
             DemoCommand.Create(),
             EvalCommand.Create(),

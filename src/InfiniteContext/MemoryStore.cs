@@ -2,7 +2,10 @@ using InfiniteContext.Context;
 using InfiniteContext.Indexing;
 using InfiniteContext.Ingest;
 using InfiniteContext.Storage;
+using InfiniteContext.Retrieval;
 using InfiniteContext.Text;
+using InfiniteContext.Vectors;
+using Microsoft.Extensions.AI;
 
 namespace InfiniteContext;
 
@@ -18,16 +21,25 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
     private ILexicalIndex _lexical;
     private readonly ContextAssembler _assembler;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly MemoryStoreOptions _options;
+    private VectorStore? _vectors;
+    private VectorIndexer? _indexer;
 
-    private MemoryStore(string directory, StoreLock? storeLock, SqliteLogStore log, ILexicalIndex lexical, ITokenCounter tokenCounter)
+    private MemoryStore(string directory, StoreLock? storeLock, SqliteLogStore log, ILexicalIndex lexical, ITokenCounter tokenCounter, MemoryStoreOptions options)
     {
         Directory = directory;
         _lock = storeLock;
         _log = log;
         _lexical = lexical;
         TokenCounter = tokenCounter;
+        _options = options;
         _assembler = new ContextAssembler(log, this, tokenCounter);
     }
+
+    /// <summary>True when an embedding model is configured: searches can use the dense channel.</summary>
+    public bool HasVectors => _vectors is not null;
+
+    private static readonly EmbeddingGenerationOptions QueryInput = new() { AdditionalProperties = new() { ["input_type"] = "query" } };
 
     public string Directory { get; }
     public bool IsReadOnly => _lock is null;
@@ -74,8 +86,10 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             var tokenCounter = TiktokenCounter.Get(settings.Tokenizer);
             log = await SqliteLogStore.OpenAsync(logPath, options.ReadOnly, cancellationToken);
             lexical = OpenLexical(directory, options.ReadOnly);
-            var store = new MemoryStore(directory, storeLock, log, lexical, tokenCounter);
+            var store = new MemoryStore(directory, storeLock, log, lexical, tokenCounter, options);
+            if (options.Embeddings is { } generator) await store.OpenVectorsAsync(generator, cancellationToken);
             await store.CatchUpAsync(cancellationToken);
+            if (store._indexer is not null && options.BackgroundVectorIndexing) store._indexer.StartBackground();
             return store;
         }
         catch
@@ -91,14 +105,60 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
     {
         string dir = LexicalDirectory(directory);
         if (!readOnly) System.IO.Directory.CreateDirectory(dir);
-        return SegmentedLexicalIndex.Open(dir, new EnglishAnalyzer(), new LexicalIndexOptions { ReadOnly = readOnly });
+        var analyzer = new EnglishAnalyzer();
+        try
+        {
+            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = readOnly });
+        }
+        catch (InvalidDataException)
+        {
+            // A damaged index is derived data: start it empty and let catch-up rebuild it from the log
+            // (on disk for a writer, in memory for a reader, which never writes).
+            if (readOnly) return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = true, IgnoreExisting = true });
+            System.IO.Directory.Delete(dir, recursive: true);
+            System.IO.Directory.CreateDirectory(dir);
+            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions());
+        }
+    }
+
+    private async Task OpenVectorsAsync(IEmbeddingGenerator<string, Embedding<float>> generator, CancellationToken cancellationToken)
+    {
+        var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
+        string modelId = metadata?.DefaultModelId ?? "default";
+        int dimensions = metadata?.DefaultModelDimensions
+            ?? (await generator.GenerateAsync(["dimension probe"], cancellationToken: cancellationToken))[0].Vector.Length;
+        string safe = string.Concat(modelId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
+        string path = Path.Combine(Directory, "index", "vectors", safe + ".vec");
+        try
+        {
+            _vectors = VectorStore.Open(path, modelId, dimensions, IsReadOnly);
+        }
+        catch (InvalidDataException) when (!IsReadOnly)
+        {
+            File.Delete(path); // derived: recomputed from the log
+            _vectors = VectorStore.Open(path, modelId, dimensions, readOnly: false);
+        }
+        if (!IsReadOnly) _indexer = new VectorIndexer(_log, _vectors, generator);
+    }
+
+    /// <summary>Computes every missing vector now (what <c>infctx index --wait</c> runs); returns how many were added.</summary>
+    public Task<long> IndexVectorsAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        return _indexer is null
+            ? throw new InvalidOperationException("No embedding model is configured for this store.")
+            : _indexer.IndexPendingAsync(progress, cancellationToken);
     }
 
     /// <summary>Replays the log tail the indexes have not seen and drops what was forgotten since their snapshot.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         var forgotten = await _log.GetForgottenAsync(0, cancellationToken);
-        if (forgotten.Count > 0) _lexical.Delete(forgotten);
+        if (forgotten.Count > 0)
+        {
+            _lexical.Delete(forgotten);
+            _vectors?.Delete(forgotten);
+        }
         var batch = new List<Entry>(4096);
         bool any = false;
         await foreach (var e in _log.ReadAfterAsync(_lexical.CoveredSeq, cancellationToken))
@@ -159,6 +219,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             var pipeline = new IngestPipeline(_log, TokenCounter, IndexAsync);
             var result = await pipeline.RunAsync(items, options ?? new IngestOptions(), cancellationToken);
             _lexical.Flush();
+            _indexer?.Notify();
             return result;
         }
         finally
@@ -180,21 +241,67 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         }
     }
 
-    /// <summary>Lexical (BM25) search; hits carry the full entry for citation.</summary>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchFilter? filter = null, int top = 10, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Ranked entries for a query within a filter; hits carry the full entry for citation. With an embedding
+    /// model, lexical and dense channels are fused (<see cref="ConsensusRanker"/>); otherwise BM25 alone.
+    /// </summary>
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchFilter? filter = null, int top = 10, CancellationToken cancellationToken = default) =>
+        SearchAsync(query, filter, top, null, cancellationToken);
+
+    /// <summary>As above, with the retrieval mode chosen per call (null: the store's default).</summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchFilter? filter, int top, RetrievalMode? mode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
-        var scope = await ResolveScopeAsync(filter ?? SearchFilter.All, cancellationToken);
+        filter ??= SearchFilter.All;
+        var scope = await ResolveScopeAsync(filter, cancellationToken);
         if (scope is null) return [];
-        var scored = _lexical.Search(query, scope, top);
-        if (scored.Count == 0) return [];
-        var entries = await _log.GetAsync(scored.Select(s => s.Seq).ToList(), cancellationToken);
+        var options = _options.Retrieval;
+        var effective = _vectors is null ? RetrievalMode.Lexical : mode ?? options.Mode;
+        if (effective == RetrievalMode.Lexical)
+        {
+            var scored = _lexical.Search(query, scope, top);
+            return await ToHitsAsync(scored.Select(s => (s.Seq, s.Score, (double?)null)).ToList(), filter, top, cancellationToken);
+        }
+
+        int candidates = Math.Max(top, options.CandidatesPerChannel);
+        var embedding = (await _options.Embeddings!.GenerateAsync([query], QueryInput, cancellationToken))[0];
+        var dense = _vectors!.Search(embedding.Vector.Span, scope.StreamIds, candidates);
+        if (effective == RetrievalMode.Dense)
+            return await ToHitsAsync(dense.Select(s => (s.Seq, s.Score, (double?)null)).ToList(), filter, top, cancellationToken);
+
+        var lexical = _lexical.Search(query, scope, candidates);
+        var fused = ConsensusRanker.Fuse(lexical, dense, options, candidates);
+        return await ToHitsAsync(fused.Select(f => (f.Seq, f.Score, (double?)f.Confidence)).ToList(), filter, top, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fetches the entries behind ranked seqs, in rank order. Dense candidates are not filtered by the
+    /// vector scan beyond the stream, so time, role, speaker and session filters are applied here.
+    /// </summary>
+    private async Task<IReadOnlyList<SearchHit>> ToHitsAsync(List<(long Seq, double Score, double? Confidence)> ranked, SearchFilter filter, int top, CancellationToken cancellationToken)
+    {
+        if (ranked.Count == 0) return [];
+        var entries = await _log.GetAsync(ranked.Select(s => s.Seq).ToList(), cancellationToken);
         var bySeq = entries.ToDictionary(e => e.Seq);
-        var hits = new List<SearchHit>(scored.Count);
-        foreach (var s in scored)
-            if (bySeq.TryGetValue(s.Seq, out var e)) hits.Add(new SearchHit(e, s.Score));
+        var hits = new List<SearchHit>(Math.Min(top, ranked.Count));
+        foreach (var (seq, score, confidence) in ranked)
+        {
+            if (!bySeq.TryGetValue(seq, out var e) || !Matches(e, filter)) continue;
+            hits.Add(new SearchHit(e, score) { Confidence = confidence });
+            if (hits.Count == top) break;
+        }
         return hits;
+    }
+
+    private static bool Matches(Entry e, SearchFilter f)
+    {
+        if (f.From is { } from && (e.Time is not { } t1 || t1 < from)) return false;
+        if (f.To is { } to && (e.Time is not { } t2 || t2 >= to)) return false;
+        if (f.Role is { } role && e.Role != role) return false;
+        if (f.Speaker is { } speaker && !string.Equals(e.Speaker, speaker, StringComparison.OrdinalIgnoreCase)) return false;
+        if (f.Session is { } session && !string.Equals(e.Session, session, StringComparison.OrdinalIgnoreCase)) return false;
+        return true;
     }
 
     Task<IReadOnlyList<SearchHit>> IEvidenceRetriever.RetrieveAsync(string query, SearchFilter filter, int top, CancellationToken cancellationToken) =>
@@ -239,6 +346,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             {
                 _lexical.Delete(seqs);
                 _lexical.Flush();
+                _vectors?.Delete(seqs);
             }
             return seqs;
         }
@@ -292,15 +400,22 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         var log = await _log.GetStatsAsync(cancellationToken);
         var lex = _lexical.GetStats();
         return new StoreStats(Directory, TokenCounter.Name, log.Entries, log.Streams, log.Tokens, log.LastSeq, log.BytesOnDisk,
-            lex.CoveredSeq, lex.PersistedSeq, lex.Segments, lex.Terms, lex.BytesOnDisk);
+            lex.CoveredSeq, lex.PersistedSeq, lex.Segments, lex.Terms, lex.BytesOnDisk)
+        {
+            VectorModel = _vectors?.ModelId,
+            Vectors = _vectors?.Count ?? 0,
+            VectorsPending = _vectors is null ? 0 : await _log.CountAfterAsync(_vectors.CoveredSeq, cancellationToken),
+        };
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_indexer is not null) await _indexer.DisposeAsync();
         await _writeGate.WaitAsync();
         try
         {
             _lexical.Dispose();
+            _vectors?.Dispose();
             await _log.DisposeAsync();
             _lock?.Dispose();
         }

@@ -1,3 +1,6 @@
+using InfiniteContext.Retrieval;
+using Microsoft.Extensions.AI;
+
 namespace InfiniteContext;
 
 public sealed record MemoryStoreOptions
@@ -10,4 +13,16 @@ public sealed record MemoryStoreOptions
 
     /// <summary>Tokenizer for a new store (o200k_base or cl100k_base). An existing store keeps the one it was created with.</summary>
     public string Tokenizer { get; init; } = Text.TiktokenCounter.O200kBase;
+
+    /// <summary>
+    /// The embedding model for the dense channel (null: lexical only). Its vectors are kept per model id under
+    /// index/vectors/, so switching models never mixes vector spaces. Queries are embedded with
+    /// <c>AdditionalProperties["input_type"] = "query"</c>.
+    /// </summary>
+    public IEmbeddingGenerator<string, Embedding<float>>? Embeddings { get; init; }
+
+    /// <summary>Compute missing vectors in the background while a writable store is open.</summary>
+    public bool BackgroundVectorIndexing { get; init; } = true;
+
+    public RetrievalOptions Retrieval { get; init; } = new();
 }

@@ -13,4 +13,11 @@ public sealed record StoreStats(
     long LexicalPersistedSeq,
     long LexicalSegments,
     long LexicalTerms,
-    long LexicalBytes);
+    long LexicalBytes)
+{
+    /// <summary>The embedding model whose vectors the store keeps (null: none configured for this open).</summary>
+    public string? VectorModel { get; init; }
+    public long Vectors { get; init; }
+    /// <summary>Entries still waiting for a vector.</summary>
+    public long VectorsPending { get; init; }
+}

@@ -22,7 +22,8 @@ internal static class ContextCommand
         {
             int b = result.GetValue(budget);
             if (b <= 0) throw new CliUsageException("--budget must be at least 1.");
-            await using var memory = await MemoryStore.OpenAsync(CommonOptions.RequireStore(result, store), new MemoryStoreOptions { ReadOnly = true }, ct);
+            string dir = CommonOptions.RequireStore(result, store);
+            await using var memory = await MemoryStore.OpenAsync(dir, Models.ForRead(dir, null), ct);
             var context = await memory.AssembleContextAsync(new ContextRequest { Stream = result.GetValue(stream)!, Query = result.GetValue(query), Budget = b }, ct);
             if (result.GetValue(json)) Console.Out.WriteLine(ContextJson.Render(context));
             else Console.Out.Write(context.Text);

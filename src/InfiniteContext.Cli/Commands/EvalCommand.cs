@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using InfiniteContext.Cli.Output;
+using InfiniteContext.Embeddings;
 using InfiniteContext.Evaluation;
+using InfiniteContext.Retrieval;
 using InfiniteContext.Ingest;
 
 namespace InfiniteContext.Cli.Commands;
@@ -22,7 +24,9 @@ internal static class EvalCommand
         var file = new Argument<FileInfo>("file") { Description = "A file in LoCoMo's locomo10.json layout." };
         var store = new Option<string?>("--store") { Description = "Store to build (default: a fresh temporary directory, removed afterwards)." };
         var json = CommonOptions.Json();
-        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json };
+        var model = Models.ModelOption();
+        var retrieval = Models.RetrievalOption();
+        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval };
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
             var input = result.GetValue(file)!;
@@ -32,20 +36,28 @@ internal static class EvalCommand
             string dir = given ?? Path.Combine(Path.GetTempPath(), "infctx-eval-" + Guid.NewGuid().ToString("N")[..8]);
             try
             {
-                await using var memory = await MemoryStore.OpenAsync(dir, cancellationToken: ct);
+                var chosen = Models.Parse(result.GetValue(model));
+                var mode = result.GetValue(retrieval) ?? (chosen is null ? RetrievalMode.Lexical : RetrievalMode.Fused);
+                if (mode != RetrievalMode.Lexical && chosen is null) throw new CliUsageException($"--retrieval {mode.ToString().ToLowerInvariant()} needs an embedding model.");
+                using var generator = chosen is { } m ? new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = m }) : null;
+                await using var memory = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions { Embeddings = mode == RetrievalMode.Lexical ? null : generator, BackgroundVectorIndexing = false }, ct);
                 var clock = Stopwatch.StartNew();
                 var sources = new IngestSources(memory.TokenCounter);
                 var ingest = await memory.IngestAsync(sources.ReadAsync(input.FullName, IngestFormat.Locomo, new IngestReaderOptions(), ct), new IngestOptions { OnError = OnError.Skip }, ct);
                 double ingestSeconds = clock.Elapsed.TotalSeconds;
-                var evaluator = new LocomoEvaluator((q, stream, k, token) => memory.SearchAsync(q, SearchFilter.ForStream(stream), k, token));
+                clock.Restart();
+                long vectors = memory.HasVectors ? await memory.IndexVectorsAsync(null, ct) : 0;
+                double indexSeconds = clock.Elapsed.TotalSeconds;
+                string label = mode == RetrievalMode.Lexical ? "lexical (BM25)" : $"{mode.ToString().ToLowerInvariant()} ({EmbeddedSentenceGenerator.ModelId(chosen!.Value)})";
+                var evaluator = new LocomoEvaluator((q, stream, k, token) => memory.SearchAsync(q, SearchFilter.ForStream(stream), k, mode, token));
                 var report = await evaluator.EvaluateAsync(samples, null, ct);
                 if (result.GetValue(json))
                 {
-                    JsonOutput.WriteLine(new { file = input.Name, samples = samples.Count, turns = ingest.Added, ingestSeconds = Math.Round(ingestSeconds, 3), retrieval = "lexical", report });
+                    JsonOutput.WriteLine(new { file = input.Name, samples = samples.Count, turns = ingest.Added, ingestSeconds = Math.Round(ingestSeconds, 3), vectors, indexSeconds = Math.Round(indexSeconds, 3), retrieval = label, report });
                     return ExitCodes.Ok;
                 }
                 var inv = CultureInfo.InvariantCulture;
-                Console.Out.WriteLine(string.Create(inv, $"{input.Name}: {samples.Count} conversations, {ingest.Added:N0} turns ingested in {ingestSeconds:0.00}s; retrieval: lexical (BM25)"));
+                Console.Out.WriteLine(string.Create(inv, $"{input.Name}: {samples.Count} conversations, {ingest.Added:N0} turns ingested in {ingestSeconds:0.00}s, {vectors:N0} embedded in {indexSeconds:0.00}s; retrieval: {label}"));
                 Console.Out.WriteLine("| category | questions | R@1 | R@5 | R@10 | R@25 | session Hit@1 |");
                 Console.Out.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var s in report.Categories.Append(report.Overall))

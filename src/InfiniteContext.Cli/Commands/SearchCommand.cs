@@ -21,10 +21,11 @@ internal static class SearchCommand
         var session = new Option<string?>("--session") { Description = "Only entries of this session." };
         var from = new Option<string?>("--from") { Description = "Only entries at or after this time (ISO-8601)." };
         var to = new Option<string?>("--to") { Description = "Only entries before this time (ISO-8601)." };
+        var retrieval = Models.RetrievalOption();
 
         var cmd = new Command("search", "Rank the store's entries for a query (BM25), with citations.")
         {
-            query, store, streams, top, json, queries, speaker, role, session, from, to,
+            query, store, streams, top, json, queries, speaker, role, session, from, to, retrieval,
         };
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -39,7 +40,8 @@ internal static class SearchCommand
                 From = ParseTime(result.GetValue(from), "--from"),
                 To = ParseTime(result.GetValue(to), "--to"),
             };
-            await using var memory = await MemoryStore.OpenAsync(CommonOptions.RequireStore(result, store), new MemoryStoreOptions { ReadOnly = true }, ct);
+            string dir = CommonOptions.RequireStore(result, store);
+            await using var memory = await MemoryStore.OpenAsync(dir, Models.ForRead(dir, result.GetValue(retrieval)), ct);
 
             if (result.GetValue(queries) is { } batchFile)
             {

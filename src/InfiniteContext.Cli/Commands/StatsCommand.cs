@@ -13,7 +13,8 @@ internal static class StatsCommand
         var cmd = new Command("stats", "Show what the store holds and how far its indexes have caught up.") { store, json };
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
-            await using var memory = await MemoryStore.OpenAsync(CommonOptions.RequireStore(result, store), new MemoryStoreOptions { ReadOnly = true }, ct);
+            string dir = CommonOptions.RequireStore(result, store);
+            await using var memory = await MemoryStore.OpenAsync(dir, Models.ForRead(dir, null), ct);
             var s = await memory.GetStatsAsync(ct);
             if (result.GetValue(json))
             {
@@ -26,6 +27,8 @@ internal static class StatsCommand
             Console.Out.WriteLine(string.Create(inv, $"entries     {s.Entries:N0} in {s.Streams:N0} streams, {s.Tokens:N0} tokens, last seq {s.LastSeq:N0}"));
             Console.Out.WriteLine(string.Create(inv, $"log         {s.LogBytes:N0} bytes"));
             Console.Out.WriteLine(string.Create(inv, $"lexical     covers seq {s.LexicalCoveredSeq:N0} (persisted {s.LexicalPersistedSeq:N0}), {s.LexicalSegments:N0} segments, {s.LexicalTerms:N0} terms, {s.LexicalBytes:N0} bytes"));
+            if (s.VectorModel is not null)
+                Console.Out.WriteLine(string.Create(inv, $"vectors     {s.Vectors:N0} ({s.VectorModel}), {s.VectorsPending:N0} entries pending"));
             return ExitCodes.Ok;
         }));
         return cmd;

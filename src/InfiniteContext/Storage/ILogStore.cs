@@ -40,6 +40,9 @@ public interface ILogStore : IAsyncDisposable
 
     Task<LogStats> GetStatsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>How many entries have a seq above <paramref name="afterSeq"/> (how far a derived index lags).</summary>
+    Task<long> CountAfterAsync(long afterSeq, CancellationToken cancellationToken = default);
+
     /// <summary>Highest seq ever assigned (0 for an empty store).</summary>
     Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default);
 }

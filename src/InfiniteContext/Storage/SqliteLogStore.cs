@@ -489,6 +489,15 @@ public sealed class SqliteLogStore : ILogStore
         return new LogStats(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), bytes);
     }
 
+    public async Task<long> CountAfterAsync(long afterSeq, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenReaderAsync(cancellationToken);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM entries WHERE seq > $a";
+        cmd.Parameters.AddWithValue("$a", afterSeq);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
     public async Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default)
     {
         await using var c = await OpenReaderAsync(cancellationToken);
