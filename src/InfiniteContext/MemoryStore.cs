@@ -198,7 +198,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
     }
 
     private static IndexedDoc ToDoc(Entry e, int streamId) =>
-        new(e.Seq, streamId, e.Text, e.Time?.ToUnixTimeMilliseconds() ?? IndexedDoc.NoTime, e.Role, e.Speaker, e.Session);
+        new(e.Seq, streamId, Retrieval.RetrievalText.For(e), e.Time?.ToUnixTimeMilliseconds() ?? IndexedDoc.NoTime, e.Role, e.Speaker, e.Session);
 
     private void EnsureWritable()
     {

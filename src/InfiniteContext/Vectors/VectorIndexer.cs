@@ -96,7 +96,7 @@ public sealed class VectorIndexer : IAsyncDisposable
 
     private async Task<int> EmbedAsync(List<Entry> batch, CancellationToken cancellationToken)
     {
-        var vectors = await _generator.GenerateAsync(batch.Select(e => e.Text), cancellationToken: cancellationToken);
+        var vectors = await _generator.GenerateAsync(batch.Select(Retrieval.RetrievalText.For), cancellationToken: cancellationToken);
         if (vectors.Count != batch.Count) throw new InvalidOperationException($"The embedding model returned {vectors.Count} vectors for {batch.Count} texts.");
         var records = new List<(long, int, ReadOnlyMemory<float>)>(batch.Count);
         for (int i = 0; i < batch.Count; i++)

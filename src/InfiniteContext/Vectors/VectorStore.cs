@@ -14,7 +14,8 @@ namespace InfiniteContext.Vectors;
 public sealed class VectorStore : IDisposable
 {
     private const uint Magic = 0x43455649; // "IVEC"
-    private const int Version = 1;
+    // 2: vectors embed RetrievalText (speaker-prefixed). Files of another version are derived data: rebuilt.
+    private const int Version = 2;
     private const int HeaderSize = 128;
 
     private readonly string _path;
@@ -72,6 +73,13 @@ public sealed class VectorStore : IDisposable
         var data = File.ReadAllBytes(_path);
         if (data.Length < HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic)
             throw new InvalidDataException($"'{_path}' is not a vector file.");
+        if (BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(4)) != Version)
+        {
+            if (_readOnly) throw new InvalidDataException($"'{_path}' was built by another version of InfiniteContext: run 'infctx index' to rebuild it.");
+            File.Delete(_path);
+            Load();
+            return;
+        }
         int dims = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(8));
         string model = Encoding.UTF8.GetString(data, 16, data[12]);
         if (dims != Dimensions || model != ModelId)
