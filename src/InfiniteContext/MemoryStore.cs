@@ -39,7 +39,6 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
     /// <summary>True when an embedding model is configured: searches can use the dense channel.</summary>
     public bool HasVectors => _vectors is not null;
 
-    private static readonly EmbeddingGenerationOptions QueryInput = new() { AdditionalProperties = new() { ["input_type"] = "query" } };
 
     public string Directory { get; }
     public bool IsReadOnly => _lock is null;
@@ -258,50 +257,8 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         if (scope is null) return [];
         var options = _options.Retrieval;
         var effective = _vectors is null ? RetrievalMode.Lexical : mode ?? options.Mode;
-        if (effective == RetrievalMode.Lexical)
-        {
-            var scored = _lexical.Search(query, scope, top);
-            return await ToHitsAsync(scored.Select(s => (s.Seq, s.Score, (double?)null)).ToList(), filter, top, cancellationToken);
-        }
-
-        int candidates = Math.Max(top, options.CandidatesPerChannel);
-        var embedding = (await _options.Embeddings!.GenerateAsync([query], QueryInput, cancellationToken))[0];
-        var dense = _vectors!.Search(embedding.Vector.Span, scope.StreamIds, candidates);
-        if (effective == RetrievalMode.Dense)
-            return await ToHitsAsync(dense.Select(s => (s.Seq, s.Score, (double?)null)).ToList(), filter, top, cancellationToken);
-
-        var lexical = _lexical.Search(query, scope, candidates);
-        var fused = ConsensusRanker.Fuse(lexical, dense, options, candidates);
-        return await ToHitsAsync(fused.Select(f => (f.Seq, f.Score, (double?)f.Confidence)).ToList(), filter, top, cancellationToken);
-    }
-
-    /// <summary>
-    /// Fetches the entries behind ranked seqs, in rank order. Dense candidates are not filtered by the
-    /// vector scan beyond the stream, so time, role, speaker and session filters are applied here.
-    /// </summary>
-    private async Task<IReadOnlyList<SearchHit>> ToHitsAsync(List<(long Seq, double Score, double? Confidence)> ranked, SearchFilter filter, int top, CancellationToken cancellationToken)
-    {
-        if (ranked.Count == 0) return [];
-        var entries = await _log.GetAsync(ranked.Select(s => s.Seq).ToList(), cancellationToken);
-        var bySeq = entries.ToDictionary(e => e.Seq);
-        var hits = new List<SearchHit>(Math.Min(top, ranked.Count));
-        foreach (var (seq, score, confidence) in ranked)
-        {
-            if (!bySeq.TryGetValue(seq, out var e) || !Matches(e, filter)) continue;
-            hits.Add(new SearchHit(e, score) { Confidence = confidence });
-            if (hits.Count == top) break;
-        }
-        return hits;
-    }
-
-    private static bool Matches(Entry e, SearchFilter f)
-    {
-        if (f.From is { } from && (e.Time is not { } t1 || t1 < from)) return false;
-        if (f.To is { } to && (e.Time is not { } t2 || t2 >= to)) return false;
-        if (f.Role is { } role && e.Role != role) return false;
-        if (f.Speaker is { } speaker && !string.Equals(e.Speaker, speaker, StringComparison.OrdinalIgnoreCase)) return false;
-        if (f.Session is { } session && !string.Equals(e.Session, session, StringComparison.OrdinalIgnoreCase)) return false;
-        return true;
+        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options);
+        return await retriever.SearchAsync(query, filter, scope, top, effective, cancellationToken);
     }
 
     Task<IReadOnlyList<SearchHit>> IEvidenceRetriever.RetrieveAsync(string query, SearchFilter filter, int top, CancellationToken cancellationToken) =>

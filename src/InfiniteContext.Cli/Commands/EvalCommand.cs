@@ -26,7 +26,8 @@ internal static class EvalCommand
         var json = CommonOptions.Json();
         var model = Models.ModelOption();
         var retrieval = Models.RetrievalOption();
-        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval };
+        var expansion = new Option<bool>("--no-expansion") { Description = "Rank without temporal-contiguity expansion and session aggregation (for ablations)." };
+        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion };
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
             var input = result.GetValue(file)!;
@@ -40,7 +41,12 @@ internal static class EvalCommand
                 var mode = result.GetValue(retrieval) ?? (chosen is null ? RetrievalMode.Lexical : RetrievalMode.Fused);
                 if (mode != RetrievalMode.Lexical && chosen is null) throw new CliUsageException($"--retrieval {mode.ToString().ToLowerInvariant()} needs an embedding model.");
                 using var generator = chosen is { } m ? new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = m }) : null;
-                await using var memory = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions { Embeddings = mode == RetrievalMode.Lexical ? null : generator, BackgroundVectorIndexing = false }, ct);
+                await using var memory = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions
+                {
+                    Embeddings = mode == RetrievalMode.Lexical ? null : generator,
+                    BackgroundVectorIndexing = false,
+                    Retrieval = new RetrievalOptions { Mode = mode, Expansion = !result.GetValue(expansion) },
+                }, ct);
                 var clock = Stopwatch.StartNew();
                 var sources = new IngestSources(memory.TokenCounter);
                 var ingest = await memory.IngestAsync(sources.ReadAsync(input.FullName, IngestFormat.Locomo, new IngestReaderOptions(), ct), new IngestOptions { OnError = OnError.Skip }, ct);
@@ -49,6 +55,7 @@ internal static class EvalCommand
                 long vectors = memory.HasVectors ? await memory.IndexVectorsAsync(null, ct) : 0;
                 double indexSeconds = clock.Elapsed.TotalSeconds;
                 string label = mode == RetrievalMode.Lexical ? "lexical (BM25)" : $"{mode.ToString().ToLowerInvariant()} ({EmbeddedSentenceGenerator.ModelId(chosen!.Value)})";
+                label += result.GetValue(expansion) ? ", no expansion" : ", with expansion";
                 var evaluator = new LocomoEvaluator((q, stream, k, token) => memory.SearchAsync(q, SearchFilter.ForStream(stream), k, mode, token));
                 var report = await evaluator.EvaluateAsync(samples, null, ct);
                 if (result.GetValue(json))

@@ -17,4 +17,16 @@ public sealed record SearchFilter
 
     public static SearchFilter All { get; } = new();
     public static SearchFilter ForStream(string stream) => new() { Streams = [stream] };
+
+    /// <summary>Whether an entry passes every field of the filter but the streams (which scope the search itself).</summary>
+    public bool Matches(Entry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (From is { } from && (e.Time is not { } t1 || t1 < from)) return false;
+        if (To is { } to && (e.Time is not { } t2 || t2 >= to)) return false;
+        if (Role is { } role && e.Role != role) return false;
+        if (Speaker is { } speaker && !string.Equals(e.Speaker, speaker, StringComparison.OrdinalIgnoreCase)) return false;
+        if (Session is { } session && !string.Equals(e.Session, session, StringComparison.OrdinalIgnoreCase)) return false;
+        return true;
+    }
 }

@@ -3,57 +3,84 @@ using InfiniteContext.Indexing;
 namespace InfiniteContext.Retrieval;
 
 /// <summary>
-/// Fuses independent retrieval channels. Each channel's scores are normalized to [0, 1] within its own
-/// candidate list (BM25 by its best score; cosine between its best and its weakest candidate, since
-/// cosines of unrelated text are far from 0), weighted, and summed; an entry both channels found gets
-/// an agreement bonus. Confidence says how much to trust a hit: high when the channels agree and the
-/// hit dominates, low for a lone weak match (the signal a caller needs for "not in memory").
+/// Fuses independent retrieval channels. Raw scores are not comparable across channels (BM25 is unbounded
+/// and grows with the corpus; cosines of unrelated text sit far from 0), so each channel's scores are
+/// standardized (z-scores) over its own candidate list. An entry a channel did not return gets that
+/// channel's floor (its weakest candidate's z), so being found by a channel always counts for something,
+/// and each further channel that found it adds <see cref="RetrievalOptions.AgreementBonus"/>.
 /// </summary>
 public static class ConsensusRanker
 {
-    public static IReadOnlyList<FusedHit> Fuse(IReadOnlyList<ScoredDoc> lexical, IReadOnlyList<ScoredDoc> dense, RetrievalOptions options, int top)
+    public static IReadOnlyList<FusedCandidate> Fuse(IReadOnlyList<RankingChannel> channels, RetrievalOptions options)
     {
-        ArgumentNullException.ThrowIfNull(lexical);
-        ArgumentNullException.ThrowIfNull(dense);
+        ArgumentNullException.ThrowIfNull(channels);
         ArgumentNullException.ThrowIfNull(options);
-        var fused = new Dictionary<long, (double Lexical, double Dense, bool InLexical, bool InDense)>();
-        double lexMax = lexical.Count == 0 ? 0 : lexical.Max(h => h.Score);
-        foreach (var h in lexical)
+        var standardized = new Dictionary<long, double>[channels.Count];
+        var floors = new double[channels.Count];
+        var all = new HashSet<long>();
+        for (int c = 0; c < channels.Count; c++)
         {
-            double n = lexMax > 0 ? h.Score / lexMax : 0;
-            fused[h.Seq] = (n, 0, true, false);
+            (standardized[c], floors[c]) = Standardize(channels[c].Hits);
+            all.UnionWith(standardized[c].Keys);
         }
-        if (dense.Count > 0)
+        var result = new List<FusedCandidate>(all.Count);
+        foreach (long seq in all)
         {
-            double max = dense.Max(h => h.Score), min = dense.Min(h => h.Score);
-            double range = max - min;
-            foreach (var h in dense)
+            var z = new double[channels.Count];
+            double score = 0;
+            int found = 0;
+            for (int c = 0; c < channels.Count; c++)
             {
-                double n = range > 1e-9 ? (h.Score - min) / range : 1;
-                fused.TryGetValue(h.Seq, out var f);
-                fused[h.Seq] = (f.Lexical, n, f.InLexical, true);
+                bool hit = standardized[c].TryGetValue(seq, out z[c]);
+                if (!hit) z[c] = floors[c];
+                else found++;
+                score += channels[c].Weight * z[c];
             }
+            score += options.AgreementBonus * Math.Max(0, found - 1);
+            result.Add(new FusedCandidate(seq, score, z, found));
         }
-        var result = new List<FusedHit>(fused.Count);
-        foreach (var (seq, f) in fused)
-        {
-            bool agree = f.InLexical && f.InDense;
-            double score = options.LexicalWeight * f.Lexical + options.DenseWeight * f.Dense + (agree ? options.AgreementBonus : 0);
-            result.Add(new FusedHit(seq, score, f.Lexical, f.Dense, agree, 0));
-        }
-        result.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : b.Seq.CompareTo(a.Seq));
-        if (result.Count > top) result.RemoveRange(top, result.Count - top);
-        double ceiling = options.LexicalWeight + options.DenseWeight + options.AgreementBonus;
-        for (int i = 0; i < result.Count; i++)
-        {
-            var h = result[i];
-            // Absolute strength (share of the best possible fused score) tempered by agreement.
-            double confidence = Math.Clamp(h.Score / ceiling, 0, 1) * (h.Agreement ? 1.0 : 0.6);
-            result[i] = h with { Confidence = Math.Round(confidence, 4) };
-        }
+        result.Sort(FusedCandidate.ByScore);
         return result;
+    }
+
+    /// <summary>Score a seq no channel returned would get: every channel's floor.</summary>
+    public static double FloorScore(IReadOnlyList<RankingChannel> channels)
+    {
+        double score = 0;
+        foreach (var c in channels) score += c.Weight * Standardize(c.Hits).Floor;
+        return score;
+    }
+
+    /// <summary>z-scores over the list; a list of one (or of equal scores) maps to 1 for its members and 0 for the floor.</summary>
+    internal static (Dictionary<long, double> Scores, double Floor) Standardize(IReadOnlyList<ScoredDoc> hits)
+    {
+        var scores = new Dictionary<long, double>(hits.Count);
+        if (hits.Count == 0) return (scores, 0);
+        double mean = 0;
+        foreach (var h in hits) mean += h.Score;
+        mean /= hits.Count;
+        double variance = 0;
+        foreach (var h in hits) variance += (h.Score - mean) * (h.Score - mean);
+        double sd = Math.Sqrt(variance / hits.Count);
+        if (sd < 1e-9)
+        {
+            foreach (var h in hits) scores[h.Seq] = 1;
+            return (scores, 0);
+        }
+        double floor = double.MaxValue;
+        foreach (var h in hits)
+        {
+            double z = (h.Score - mean) / sd;
+            scores[h.Seq] = z;
+            floor = Math.Min(floor, z);
+        }
+        return (scores, floor);
     }
 }
 
-/// <summary>A fused result: the entry, its fused score, each channel's normalized score, whether both channels found it, and a confidence in [0, 1].</summary>
-public sealed record FusedHit(long Seq, double Score, double Lexical, double Dense, bool Agreement, double Confidence);
+/// <summary>A fused candidate: its score, each channel's standardized score (the floor where the channel did not find it), and how many channels found it.</summary>
+public sealed record FusedCandidate(long Seq, double Score, IReadOnlyList<double> ChannelScores, int ChannelsFound)
+{
+    /// <summary>Best first; ties to the newer entry, so equal evidence prefers the latest state.</summary>
+    public static int ByScore(FusedCandidate a, FusedCandidate b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : b.Seq.CompareTo(a.Seq);
+}

@@ -6,23 +6,42 @@ public enum RetrievalMode
     Lexical,
     /// <summary>Embedding similarity only (entries without a vector yet are invisible).</summary>
     Dense,
-    /// <summary>Lexical and dense channels fused by <see cref="ConsensusRanker"/> (the default when an embedding model is configured).</summary>
+    /// <summary>Lexical, dense and temporal channels fused by <see cref="ConsensusRanker"/> (the default when an embedding model is configured).</summary>
     Fused,
 }
 
+/// <summary>
+/// How retrieval ranks. The defaults were chosen on the LoCoMo dev conversations (docs/BENCHMARKS.md shows
+/// the sweep); none of them names anything in that data.
+/// </summary>
 public sealed record RetrievalOptions
 {
     public RetrievalMode Mode { get; init; } = RetrievalMode.Fused;
 
-    /// <summary>Candidates each channel contributes before fusion.</summary>
+    /// <summary>Candidates each channel contributes before fusion; also the population each channel's scores are standardized over.</summary>
     public int CandidatesPerChannel { get; init; } = 100;
 
-    public double LexicalWeight { get; init; } = 0.45;
-    public double DenseWeight { get; init; } = 0.55;
+    public double LexicalWeight { get; init; } = 1.0;
+    public double DenseWeight { get; init; } = 1.0;
 
-    /// <summary>Added when both channels rank an entry among their candidates: independent signals agreeing.</summary>
-    public double AgreementBonus { get; init; } = 0.1;
+    /// <summary>Weight of the temporal channel: BM25 restricted to the time range the query names ("in May", "last week").</summary>
+    public double TemporalWeight { get; init; } = 0.5;
 
-    /// <summary>A strong hit lends this share of its score to its immediate neighbours in the stream (temporal contiguity).</summary>
-    public double NeighbourShare { get; init; } = 0.0;
+    /// <summary>Added per extra channel that ranks an entry among its candidates: independent signals agreeing.</summary>
+    public double AgreementBonus { get; init; } = 0.25;
+
+    /// <summary>Temporal contiguity (EM-LLM): expand the strongest hits with their neighbours in the stream and let them lend score.</summary>
+    public bool Expansion { get; init; } = true;
+
+    /// <summary>How many of the strongest fused hits are expanded with their neighbours.</summary>
+    public int ExpansionSeeds { get; init; } = 10;
+
+    /// <summary>Neighbours within this many entries (same stream and session) of a seed join the candidates.</summary>
+    public int NeighbourWindow { get; init; } = 2;
+
+    /// <summary>An entry moves this share of the way up to a stronger adjacent neighbour's score (halved per further step).</summary>
+    public double NeighbourShare { get; init; } = 0.4;
+
+    /// <summary>Every entry gains this share of its session's best score (max-sim aggregation: episodes are recalled whole).</summary>
+    public double SessionShare { get; init; } = 0.5;
 }

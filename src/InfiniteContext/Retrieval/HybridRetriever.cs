@@ -1,0 +1,104 @@
+using InfiniteContext.Indexing;
+using InfiniteContext.Storage;
+using InfiniteContext.Vectors;
+using Microsoft.Extensions.AI;
+
+namespace InfiniteContext.Retrieval;
+
+/// <summary>
+/// One query through every channel: BM25, dense similarity (when vectors exist), and the temporal channel
+/// (BM25 restricted to the time range the query names); fused by <see cref="ConsensusRanker"/>, re-ranked by
+/// <see cref="ContiguityExpansion"/>, near-duplicates resolved to the latest when the query asks for the
+/// current state (<see cref="RecencyPreference"/>), each hit given a calibrated confidence
+/// (<see cref="ConfidenceModel"/>). No model but the embedder, and that only for the query.
+/// </summary>
+internal sealed class HybridRetriever(
+    ILogStore log,
+    Func<ILexicalIndex> lexical,
+    VectorStore? vectors,
+    IEmbeddingGenerator<string, Embedding<float>>? embeddings,
+    RetrievalOptions options)
+{
+    private static readonly EmbeddingGenerationOptions QueryInput = new() { AdditionalProperties = new() { ["input_type"] = "query" } };
+
+    public RetrievalOptions Options => options;
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchFilter filter, LexicalScope scope, int top, RetrievalMode mode, CancellationToken cancellationToken)
+    {
+        int n = Math.Max(top, options.CandidatesPerChannel);
+        var channels = new List<RankingChannel>(3);
+        if (mode != RetrievalMode.Dense)
+            channels.Add(new RankingChannel("lexical", lexical().Search(query, scope, n), options.LexicalWeight));
+        if (mode != RetrievalMode.Lexical && vectors is not null && embeddings is not null)
+        {
+            var embedding = (await embeddings.GenerateAsync([query], QueryInput, cancellationToken))[0];
+            channels.Add(new RankingChannel("dense", vectors.Search(embedding.Vector.Span, scope.StreamIds, n), options.DenseWeight));
+        }
+        if (options.TemporalWeight > 0 && filter.From is null && filter.To is null
+            && TimeExpressionParser.Parse(query, await ReferenceTimeAsync(filter, cancellationToken)) is { } range)
+        {
+            var inRange = scope with { FromUnixMs = range.From.ToUnixTimeMilliseconds(), ToUnixMs = range.To.ToUnixTimeMilliseconds() };
+            var temporal = lexical().Search(query, inRange, n);
+            if (temporal.Count > 0) channels.Add(new RankingChannel("temporal", temporal, options.TemporalWeight));
+        }
+
+        var fused = ConsensusRanker.Fuse(channels, options);
+        if (fused.Count == 0) return [];
+        double floor = ConsensusRanker.FloorScore(channels);
+
+        IReadOnlyList<RankedCandidate> ranked;
+        Dictionary<long, Entry> entries;
+        if (options.Expansion)
+        {
+            var seeds = fused.Take(options.ExpansionSeeds).Select(f => f.Seq).ToList();
+            var neighbours = new Dictionary<long, IReadOnlyList<Entry>>(seeds.Count);
+            foreach (long seed in seeds)
+                neighbours[seed] = await log.GetNeighboursAsync(seed, options.NeighbourWindow, options.NeighbourWindow, cancellationToken);
+            entries = (await log.GetAsync(fused.Select(f => f.Seq).ToList(), cancellationToken)).ToDictionary(e => e.Seq);
+            foreach (var around in neighbours.Values)
+                foreach (var e in around) entries.TryAdd(e.Seq, e);
+            ranked = ContiguityExpansion.Rerank(fused, entries, neighbours, floor, options);
+        }
+        else
+        {
+            entries = (await log.GetAsync(fused.Select(f => f.Seq).ToList(), cancellationToken)).ToDictionary(e => e.Seq);
+            ranked = fused.Select(f => new RankedCandidate(f.Seq, f.Score, f.Score, null)).ToList();
+        }
+
+        var byFused = fused.ToDictionary(f => f.Seq);
+        var hits = new List<SearchHit>(Math.Min(top, ranked.Count));
+        // Over-collect so filters and the recency step still leave `top` hits.
+        foreach (var r in ranked)
+        {
+            if (!entries.TryGetValue(r.Seq, out var e) || !filter.Matches(e)) continue;
+            byFused.TryGetValue(r.Seq, out var f);
+            double confidence = ConfidenceModel.ForHit(r.FusedScore, f?.ChannelsFound ?? 0, channels.Count);
+            hits.Add(new SearchHit(e, Math.Round(r.Score, 6)) { Confidence = confidence });
+            if (hits.Count == top + RecencyPreference.Window) break;
+        }
+        if (RecencyPreference.AsksForCurrentState(query)) hits = RecencyPreference.LatestFirst(hits);
+        if (hits.Count > top) hits.RemoveRange(top, hits.Count - top);
+        return hits;
+    }
+
+    /// <summary>"Last week" in a stored conversation means the week before its newest entry, not before today.</summary>
+    private async Task<DateTimeOffset> ReferenceTimeAsync(SearchFilter filter, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? newest = null;
+        if (filter.Streams is { Count: > 0 } streams)
+        {
+            foreach (var s in streams)
+            {
+                foreach (var e in await log.GetRecentAsync(s, 1, null, cancellationToken))
+                    if (e.Time is { } t && (newest is null || t > newest)) newest = t;
+            }
+        }
+        else
+        {
+            long last = await log.GetLastSeqAsync(cancellationToken);
+            if (last > 0)
+                foreach (var e in await log.GetAsync([last], cancellationToken)) newest = e.Time;
+        }
+        return newest ?? DateTimeOffset.UtcNow;
+    }
+}
