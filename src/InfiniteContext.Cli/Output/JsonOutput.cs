@@ -20,7 +20,7 @@ internal static class JsonOutput
 
     public static object Hit(SearchHit hit) => new HitJson(
         hit.Entry.Stream, hit.Entry.ExternalId, hit.Entry.Seq, hit.Entry.Time, hit.Entry.Speaker, hit.Entry.Role.ToWire(),
-        hit.Entry.Session, Math.Round(hit.Score, 6), hit.Entry.Text);
+        hit.Entry.Session, Math.Round(hit.Score, 6), hit.Confidence, hit.Entry.Text);
 
-    private sealed record HitJson(string Stream, string? Id, long Seq, DateTimeOffset? Time, string? Speaker, string Role, string? Session, double Score, string Text);
+    private sealed record HitJson(string Stream, string? Id, long Seq, DateTimeOffset? Time, string? Speaker, string Role, string? Session, double Score, double? Confidence, string Text);
 }

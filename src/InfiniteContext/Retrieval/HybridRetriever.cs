@@ -65,14 +65,12 @@ internal sealed class HybridRetriever(
             ranked = fused.Select(f => new RankedCandidate(f.Seq, f.Score, f.Score, null)).ToList();
         }
 
-        var byFused = fused.ToDictionary(f => f.Seq);
         var hits = new List<SearchHit>(Math.Min(top, ranked.Count));
         // Over-collect so filters and the recency step still leave `top` hits.
         foreach (var r in ranked)
         {
             if (!entries.TryGetValue(r.Seq, out var e) || !filter.Matches(e)) continue;
-            byFused.TryGetValue(r.Seq, out var f);
-            double confidence = ConfidenceModel.ForHit(r.FusedScore, f?.ChannelsFound ?? 0, channels.Count);
+            double confidence = ConfidenceModel.ForHit(r.FusedScore, channels.Count);
             hits.Add(new SearchHit(e, Math.Round(r.Score, 6)) { Confidence = confidence });
             if (hits.Count == top + RecencyPreference.Window) break;
         }
