@@ -67,6 +67,7 @@ public static class Program
         double ftsIngestTps = double.NaN;
         long ftsBytes = 0;
         List<double> ftsLatencies = [];
+        double plainIngestTps = double.NaN;
         if (fts5)
         {
             string ftsPath = Path.Combine(work, $"fts5-{sizeText}.db");
@@ -87,6 +88,23 @@ public static class Program
                 ftsLatencies = await TimeQueries(queries, (q, s) => Task.FromResult(fts.Search(q, s, 10)));
             }
             ftsBytes = Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*").Sum(f => new FileInfo(f).Length);
+
+            string plainPath = Path.Combine(work, $"plain-{sizeText}.db");
+            foreach (var f in Directory.EnumerateFiles(work, $"plain-{sizeText}.db*")) File.Delete(f);
+            using (var plain = new PlainTableReference(plainPath))
+            {
+                var sources = new IngestSources(TiktokenCounter.Get("o200k_base"));
+                var clock = Stopwatch.StartNew();
+                var batch = new List<NewEntry>(2048);
+                await foreach (var item in sources.ReadAsync(corpus, IngestFormat.Jsonl, new IngestReaderOptions()))
+                {
+                    batch.Add(item.Entry!);
+                    if (batch.Count == 2048) { plain.Append(batch); batch.Clear(); }
+                }
+                if (batch.Count > 0) plain.Append(batch);
+                plainIngestTps = tokens / clock.Elapsed.TotalSeconds;
+                Console.Error.WriteLine(string.Create(Inv, $"plain table: {clock.Elapsed.TotalSeconds:0.00}s = {plainIngestTps:N0} tokens/s"));
+            }
         }
 
         var result = new
@@ -117,6 +135,7 @@ public static class Program
                 bytesOnDisk = ftsBytes,
                 bytesOnDiskPerToken = Math.Round((double)ftsBytes / tokens, 2),
             } : null,
+            plainTable = fts5 ? new { ingestTokensPerSecond = Math.Round(plainIngestTps) } : null,
         };
         string json = JsonSerializer.Serialize(result);
         Console.WriteLine(json);

@@ -109,9 +109,9 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         {
             return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = readOnly });
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException)
         {
-            // A damaged index is derived data: start it empty and let catch-up rebuild it from the log
+            // A damaged index (or one missing a segment file) is derived data: start it empty and let catch-up rebuild it from the log
             // (on disk for a writer, in memory for a reader, which never writes).
             if (readOnly) return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = true, IgnoreExisting = true });
             System.IO.Directory.Delete(dir, recursive: true);
