@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using InfiniteContext.Cli.Output;
 using InfiniteContext.Context;
+using InfiniteContext.Embeddings;
 using InfiniteContext.Ingest;
 
 namespace InfiniteContext.Cli.Commands;
@@ -25,7 +26,9 @@ internal static class DemoCommand
             string dir = result.GetValue(store) ?? Path.Combine(Path.GetTempPath(), "infctx-demo-" + Guid.NewGuid().ToString("N")[..8]);
             Console.Out.WriteLine($"Building a store at {dir} from {corpus}");
 
-            await using var memory = await MemoryStore.OpenAsync(dir, cancellationToken: ct);
+            // The embedded defaults: SQLite, o200k, and the offline arctic-embed-xs model for the dense channel.
+            using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = EmbeddedModel.ArcticXs });
+            await using var memory = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions { Embeddings = generator, BackgroundVectorIndexing = false }, ct);
             var readerOptions = new IngestReaderOptions { DefaultStream = "notes", MaxChunkTokens = 96 };
             foreach (var file in new[] { "conversation.jsonl", "notes.md" })
             {
@@ -33,16 +36,18 @@ internal static class DemoCommand
                 var r = await memory.IngestAsync(source.ReadAsync(IngestFormat.Auto, readerOptions, memory.TokenCounter, ct), new IngestOptions(), ct);
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ingested {file}: {r.Added} new entries, {r.Duplicates} already present, {r.Tokens:N0} tokens"));
             }
+            long embedded = await memory.IndexVectorsAsync(null, ct);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  embedded {embedded} entries with {generator.Metadata.DefaultModelId} (infctx index)"));
             var stats = await memory.GetStatsAsync(ct);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  store: {stats.Entries} entries in {stats.Streams} streams, {stats.Tokens:N0} tokens ({stats.Tokenizer})"));
 
-            foreach (var (q, streamName) in new[] { ("What is the trip budget?", "maya"), ("peanut allergy food", "maya"), ("daily distance for new riders", (string?)null) })
+            foreach (var (q, streamName) in new[] { ("What is the trip budget?", "maya"), ("How much money can we spend on the journey?", "maya"), ("peanut allergy food", "maya"), ("daily distance for new riders", (string?)null) })
             {
                 Console.Out.WriteLine();
                 Console.Out.WriteLine($"$ infctx search \"{q}\"{(streamName is null ? "" : $" --stream {streamName}")} --top 3");
                 var hits = await memory.SearchAsync(q, streamName is null ? SearchFilter.All : SearchFilter.ForStream(streamName), 3, ct);
                 foreach (var h in hits)
-                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{h.Score,8:0.000}  {Citation.Of(h.Entry)} {SearchCommand.OneLine(h.Entry.Text, 160)}"));
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{h.Score,8:0.000}  confidence {h.Confidence ?? 0:0.00}  {Citation.Of(h.Entry)} {SearchCommand.OneLine(h.Entry.Text, 140)}"));
             }
 
             int b = result.GetValue(budget);
