@@ -52,7 +52,9 @@ public sealed class CommandTests : IDisposable
         s.ExitCode.ShouldBe(0, s.ToString());
         using var result = JsonDocument.Parse(s.Stdout);
         var hits = result.RootElement.GetProperty("hits");
-        hits.GetArrayLength().ShouldBe(1);
+        // "a" matches; "b", the next turn of the same session, follows it by temporal contiguity; u2 is out of scope.
+        hits.EnumerateArray().Select(h => h.GetProperty("id").GetString()).ShouldBe(["a", "b"]);
+        hits[0].GetProperty("score").GetDouble().ShouldBeGreaterThan(hits[1].GetProperty("score").GetDouble());
         var hit = hits[0];
         hit.GetProperty("stream").GetString().ShouldBe("u1");
         hit.GetProperty("id").GetString().ShouldBe("a");

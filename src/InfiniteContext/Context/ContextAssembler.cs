@@ -13,8 +13,8 @@ namespace InfiniteContext.Context;
 /// score order, then their temporal neighbours (EM-LLM's contiguity), skipping anything already placed.
 /// Budget evidence leaves unused extends the recent window further back. Evidence renders in time order.
 /// The budget is checked on the final rendered text with the real tokenizer; if token merges across
-/// lines push it over, the lowest-priority items go first (neighbours, weakest hits, oldest recent,
-/// pinned last) until it fits. Same store and request, same bytes out.
+/// lines push it over, the lowest-priority items go first (oldest recent, then neighbours, then the
+/// weakest hits, pinned last) until it fits. Same store and request, same bytes out.
 /// </summary>
 public sealed class ContextAssembler(ILogStore log, IEvidenceRetriever retriever, ITokenCounter tokens)
 {
@@ -96,7 +96,7 @@ public sealed class ContextAssembler(ILogStore log, IEvidenceRetriever retriever
                         return;
                     }
                     int cost = LineTokens(e, e.Text) + (recentPlaced.Count == 0 ? HeadingTokens(ContextSectionKind.Recent) : 0);
-                    if (recentUsed + cost > allowance) { recentExhausted = true; return; }
+                    if (recentUsed + cost > allowance) return; // full for now: unused evidence budget may extend it later
                     recentPlaced.Add(new Placed(e, e.Text, cost, ContextSectionKind.Recent, null, false, false, 0));
                     recentUsed += cost;
                     used.Add(e.Seq);

@@ -5,7 +5,8 @@ namespace InfiniteContext.Retrieval;
 /// next to the turn that matched it, and the turns of one session belong together (EM-LLM's temporal
 /// contiguity). Two steps, both pure:
 /// <list type="number">
-/// <item>Each seed (a strong hit) lends score to its neighbours within the window in the same stream and session:
+/// <item>Each seed (a strong hit) lends score to its neighbours within the window in the same stream and session
+/// (entries without a session take no part):
 /// a neighbour moves <see cref="RetrievalOptions.NeighbourShare"/> of the way up to the seed (halved per extra step).
 /// Neighbours no channel found join the candidates this way.</item>
 /// <item>Every candidate gains <see cref="RetrievalOptions.SessionShare"/> of its session's best score (max-sim, not
@@ -65,8 +66,12 @@ public static class ContiguityExpansion
         return result;
     }
 
+    /// <summary>
+    /// Episodes are sessions. Entries without one have no known boundaries (a stream may interleave unrelated
+    /// documents or tools), so they neither lend nor borrow: they are ranked by their own channel scores only.
+    /// </summary>
     private static bool SameEpisode(Entry a, Entry b) =>
-        a.Stream == b.Stream && string.Equals(a.Session, b.Session, StringComparison.Ordinal);
+        a.Session is not null && a.Stream == b.Stream && string.Equals(a.Session, b.Session, StringComparison.Ordinal);
 
     /// <summary>Distance in entries from the seed: neighbours before it count back from it, those after count forward.</summary>
     private static IEnumerable<(Entry Entry, int Distance)> WithDistance(long seed, IReadOnlyList<Entry> around, int window)

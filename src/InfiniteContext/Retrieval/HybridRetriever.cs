@@ -65,13 +65,15 @@ internal sealed class HybridRetriever(
             ranked = fused.Select(f => new RankedCandidate(f.Seq, f.Score, f.Score, null)).ToList();
         }
 
+        double baseline = floor * (1 + (options.Expansion ? options.SessionShare : 0));
         var hits = new List<SearchHit>(Math.Min(top, ranked.Count));
         // Over-collect so filters and the recency step still leave `top` hits.
         foreach (var r in ranked)
         {
             if (!entries.TryGetValue(r.Seq, out var e) || !filter.Matches(e)) continue;
             double confidence = ConfidenceModel.ForHit(r.FusedScore, channels.Count);
-            hits.Add(new SearchHit(e, Math.Round(r.Score, 6)) { Confidence = confidence });
+            // Reported relative to the lowest score a candidate can have, so scores are never negative.
+            hits.Add(new SearchHit(e, Math.Round(r.Score - baseline, 6)) { Confidence = confidence });
             if (hits.Count == top + RecencyPreference.Window) break;
         }
         if (RecencyPreference.AsksForCurrentState(query)) hits = RecencyPreference.LatestFirst(hits);

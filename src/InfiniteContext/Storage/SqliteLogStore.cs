@@ -476,7 +476,7 @@ public sealed class SqliteLogStore : ILogStore
             SELECT (SELECT COUNT(*) FROM entries),
                    (SELECT COUNT(*) FROM streams s WHERE EXISTS (SELECT 1 FROM entries e WHERE e.stream_id = s.id)),
                    (SELECT COALESCE(SUM(tokens), 0) FROM entries),
-                   (SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='entries')
+                   MAX(COALESCE((SELECT MAX(seq) FROM entries), 0), COALESCE((SELECT MAX(seq) FROM forgotten), 0))
             """;
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
         await r.ReadAsync(cancellationToken);
@@ -502,7 +502,9 @@ public sealed class SqliteLogStore : ILogStore
     {
         await using var c = await OpenReaderAsync(cancellationToken);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name='entries'), 0)";
+        // Not sqlite_sequence: INSERT OR IGNORE burns an AUTOINCREMENT value for every ignored duplicate, and
+        // a re-ingest of known entries must not make the indexes look behind. Forgotten seqs still count.
+        cmd.CommandText = "SELECT MAX(COALESCE((SELECT MAX(seq) FROM entries), 0), COALESCE((SELECT MAX(seq) FROM forgotten), 0))";
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 

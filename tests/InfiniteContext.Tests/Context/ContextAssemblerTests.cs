@@ -147,7 +147,7 @@ public sealed class ContextAssemblerTests : IDisposable
             records.Add(Rec(2 + i, chatter[i], role: i % 2 == 0 ? "user" : "assistant", speaker: i % 2 == 0 ? "Caroline" : "Assistant"));
         records.Add(new JsonlRecord(OtherStream, "Lisbon tram tickets for the other stream only.", "o1", "s9", T0, "user", "Mallory"));
 
-        await using var store = await MemoryStore.OpenAsync(_dir.Path);
+        await using var store = await MemoryStore.OpenAsync(_dir.Path, new MemoryStoreOptions { Retrieval = new InfiniteContext.Retrieval.RetrievalOptions { Expansion = false } }); // which entries match, not their session neighbours
         await JsonlCorpus.IngestAsync(store, records);
         var log = await ReadLogAsync(store);
         var convo = log.Where(e => e.Stream == Stream).ToList();
@@ -173,7 +173,7 @@ public sealed class ContextAssemblerTests : IDisposable
         var tramSeqs = convo.Where(e => e.Text.Contains("tram", StringComparison.Ordinal)).Select(e => e.Seq).ToList();
         tramSeqs.Count.ShouldBe(2);
         evidence.Where(i => !i.IsNeighbour).Select(i => i.Citation.Seq).ShouldBe(tramSeqs);
-        evidence.Where(i => !i.IsNeighbour).ShouldAllBe(i => i.Score > 0);
+        evidence.Where(i => !i.IsNeighbour).ShouldAllBe(i => i.Score >= 0);
         evidence.Where(i => i.IsNeighbour).ShouldAllBe(i => i.Score == null && tramSeqs.Any(s => Math.Abs(s - i.Citation.Seq) == 1));
         evidence.Select(i => i.Citation.Time!.Value).ShouldBeInOrder(SortDirection.Ascending);
         evidence.ShouldAllBe(i => i.Citation.Stream == Stream);
@@ -314,7 +314,7 @@ public sealed class ContextAssemblerTests : IDisposable
 
         // Evidence: hits carry a score, neighbours do not.
         var evidence = context.Sections.FirstOrDefault(s => s.Kind == ContextSectionKind.Evidence)?.Items ?? [];
-        evidence.ShouldAllBe(i => i.IsNeighbour ? i.Score == null : i.Score > 0, label);
+        evidence.ShouldAllBe(i => i.IsNeighbour ? i.Score == null : i.Score >= 0, label);
 
         // Recent: a contiguous window ending at the newest entry; only pinned entries may sit inside it unshown.
         var recent = context.Sections.FirstOrDefault(s => s.Kind == ContextSectionKind.Recent)?.Items ?? [];

@@ -27,10 +27,8 @@ public sealed class LexicalIndexRecoveryTests : IDisposable
     private async Task AssertRebuiltAsync(bool readOnly)
     {
         await using var store = await MemoryStore.OpenAsync(_dir.Path, new MemoryStoreOptions { ReadOnly = readOnly });
-        // Only entry 1 matches; entry 2 may follow as its temporal neighbour (contiguity expansion), never before it.
-        var hits = await store.SearchAsync("lighthouse");
-        hits.ShouldNotBeEmpty();
-        hits[0].Entry.ExternalId.ShouldBe("1");
+        var hit = (await store.SearchAsync("lighthouse")).ShouldHaveSingleItem();
+        hit.Entry.ExternalId.ShouldBe("1");
         var stats = await store.GetStatsAsync();
         stats.LexicalCoveredSeq.ShouldBe(stats.LastSeq);
     }

@@ -61,4 +61,15 @@ public class ContiguityExpansionTests
         var ranked = ContiguityExpansion.Rerank(fused, entries, neighbours, floor: 0, new RetrievalOptions { NeighbourShare = 0, SessionShare = 0 });
         ranked.Select(r => r.Seq).ShouldBe([3L, 1L, 2L]);
     }
+
+    [Fact]
+    public void Entries_without_a_session_are_not_expanded()
+    {
+        var a = new Entry { Seq = 1, Stream = "s", Text = "a", IngestedAt = DateTimeOffset.UnixEpoch };
+        var b = a with { Seq = 2, Text = "b" };
+        var entries = new[] { a, b }.ToDictionary(e => e.Seq);
+        var neighbours = new Dictionary<long, IReadOnlyList<Entry>> { [1] = [b] };
+        var ranked = ContiguityExpansion.Rerank([F(1, 5)], entries, neighbours, floor: -1, new RetrievalOptions());
+        ranked.Select(r => r.Seq).ShouldBe([1L]);
+    }
 }

@@ -22,9 +22,13 @@ public sealed class SearchFilterTests : IDisposable
         new("gamma", "garden sensor reports dry soil", "g1", "s1", new DateTimeOffset(2023, 5, 5, 0, 0, 0, TimeSpan.Zero), "tool", "Bob"),
     ];
 
+    // These tests are about which entries match and pass filters, so contiguity expansion (which adds the
+    // session neighbours of strong hits; see ContiguityExpansionTests) is off.
+    private static readonly MemoryStoreOptions MatchOnly = new() { Retrieval = new InfiniteContext.Retrieval.RetrievalOptions { Expansion = false } };
+
     private async Task<MemoryStore> OpenWithCorpusAsync()
     {
-        var store = await MemoryStore.OpenAsync(_dir.Path);
+        var store = await MemoryStore.OpenAsync(_dir.Path, MatchOnly);
         var result = await JsonlCorpus.IngestAsync(store, Corpus);
         result.Added.ShouldBe(Corpus.Length);
         return store;
@@ -144,7 +148,7 @@ public sealed class SearchFilterTests : IDisposable
         {
             (await IdsAsync(store, new SearchFilter { Speaker = "Bob", Session = "S1" })).ShouldBe(["g1"]);
         }
-        await using var reopened = await MemoryStore.OpenAsync(_dir.Path, new MemoryStoreOptions { ReadOnly = true });
+        await using var reopened = await MemoryStore.OpenAsync(_dir.Path, MatchOnly with { ReadOnly = true });
         (await IdsAsync(reopened, new SearchFilter { Speaker = "Bob", Session = "S1" })).ShouldBe(["g1"]);
         (await IdsAsync(reopened, new SearchFilter { Streams = ["alpha"], Role = EntryRole.User })).ShouldBe(["a1", "a3"]);
     }
@@ -171,7 +175,7 @@ public sealed class SearchFilterTests : IDisposable
         hit.Entry.Text.ShouldBe("I planted tomatoes in the garden.");
         hit.Entry.Tokens.ShouldBeGreaterThan(0);
         hit.Score.ShouldBeGreaterThan(0);
-        hit.Confidence.ShouldBeNull(); // one channel: no fused confidence
+        hit.Confidence.ShouldNotBeNull().ShouldBeInRange(0, 1);
 
         var ranked = await store.SearchAsync("garden roses water", null, 10);
         ranked.Count.ShouldBe(Corpus.Length);
@@ -211,7 +215,7 @@ public sealed class SearchFilterTests : IDisposable
         }
 
         // And after reopening, with one changed text under an existing id: the first version stays.
-        await using var reopened = await MemoryStore.OpenAsync(_dir.Path);
+        await using var reopened = await MemoryStore.OpenAsync(_dir.Path, MatchOnly);
         var changed = Corpus.Select(r => r.Id == "a1" ? r with { Text = "A rewritten text about cucumbers." } : r).ToList();
         var third = await JsonlCorpus.IngestAsync(reopened, changed);
         third.Added.ShouldBe(0);
@@ -253,7 +257,7 @@ public sealed class SearchFilterTests : IDisposable
     [Fact]
     public async Task The_same_id_twice_in_one_input_is_stored_once_and_the_same_id_in_another_stream_is_not_a_duplicate()
     {
-        await using var store = await MemoryStore.OpenAsync(_dir.Path);
+        await using var store = await MemoryStore.OpenAsync(_dir.Path, MatchOnly);
         var result = await JsonlCorpus.IngestAsync(store, [
             new JsonlRecord("alpha", "first version about kites", "k1"),
             new JsonlRecord("alpha", "second version about kites", "k1"),
@@ -278,7 +282,7 @@ public sealed class SearchFilterTests : IDisposable
             (await IdsAsync(store, SearchFilter.ForStream("beta"))).ShouldBeEmpty();
             (await store.SearchAsync("tomatoes", null, 10)).ShouldBeEmpty();
         }
-        await using var reopened = await MemoryStore.OpenAsync(_dir.Path);
+        await using var reopened = await MemoryStore.OpenAsync(_dir.Path, MatchOnly);
         (await IdsAsync(reopened, null)).ShouldBe(["a2", "a3", "a4", "g1"]);
         (await IdsAsync(reopened, new SearchFilter { Speaker = "Caroline" })).ShouldBe(["a3"]);
         (await reopened.GetStatsAsync()).Entries.ShouldBe(4);
