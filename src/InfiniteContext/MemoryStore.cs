@@ -298,6 +298,8 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
+            // Between indexer batches: none of the forgotten entries can be mid-embedding and appended afterwards.
+            using var paused = _indexer is null ? null : await _indexer.PauseAsync(cancellationToken);
             var seqs = await _log.ForgetAsync(stream, externalId, cancellationToken);
             if (seqs.Count > 0)
             {

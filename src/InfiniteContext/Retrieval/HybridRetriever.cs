@@ -32,7 +32,10 @@ internal sealed class HybridRetriever(
         if (mode != RetrievalMode.Lexical && vectors is not null && embeddings is not null)
         {
             var embedding = (await embeddings.GenerateAsync([query], QueryInput, cancellationToken))[0];
-            channels.Add(new RankingChannel("dense", vectors.Search(embedding.Vector.Span, scope.StreamIds, n), options.DenseWeight));
+            // The vector scan knows streams only: other filters restrict it to the seqs the log says pass them.
+            bool restricted = filter.From is not null || filter.To is not null || filter.Role is not null || filter.Speaker is not null || filter.Session is not null;
+            var allowed = restricted ? await log.GetMatchingSeqsAsync(scope.StreamIds, filter, cancellationToken) : null;
+            channels.Add(new RankingChannel("dense", vectors.Search(embedding.Vector.Span, scope.StreamIds, n, allowed), options.DenseWeight));
         }
         if (options.TemporalWeight > 0 && filter.From is null && filter.To is null
             && TimeExpressionParser.Parse(query, await ReferenceTimeAsync(filter, cancellationToken)) is { } range)

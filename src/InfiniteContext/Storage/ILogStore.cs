@@ -19,6 +19,9 @@ public interface ILogStore : IAsyncDisposable
     IAsyncEnumerable<Entry> ReadAfterAsync(long afterSeq, CancellationToken cancellationToken = default);
 
     /// <summary>Up to <paramref name="before"/> entries before and <paramref name="after"/> after <paramref name="seq"/> in the same stream, in seq order, excluding it.</summary>
+    /// <summary>Seqs of the entries in the given streams (null: all) that pass the filter's time, role, speaker and session.</summary>
+    Task<IReadOnlySet<long>> GetMatchingSeqsAsync(IReadOnlySet<int>? streamIds, SearchFilter filter, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<Entry>> GetNeighboursAsync(long seq, int before, int after, CancellationToken cancellationToken = default);
 
     /// <summary>The newest entries of a stream (newest first), optionally only those with seq below <paramref name="beforeSeq"/>.</summary>

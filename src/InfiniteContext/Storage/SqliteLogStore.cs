@@ -329,6 +329,26 @@ public sealed class SqliteLogStore : ILogStore
         while (await r.ReadAsync(cancellationToken)) yield return ReadEntry(r);
     }
 
+    public async Task<IReadOnlySet<long>> GetMatchingSeqsAsync(IReadOnlySet<int>? streamIds, SearchFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var c = await OpenReaderAsync(cancellationToken);
+        await using var cmd = c.CreateCommand();
+        var where = new List<string>();
+        if (streamIds is not null)
+            where.Add($"stream_id IN ({string.Join(',', streamIds.Select(i => i.ToString(CultureInfo.InvariantCulture)))})");
+        if (filter.From is { } from) { where.Add("time_ms >= $from"); cmd.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds()); }
+        if (filter.To is { } to) { where.Add("time_ms < $to"); cmd.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds()); }
+        if (filter.Role is { } role) { where.Add("role = $role"); cmd.Parameters.AddWithValue("$role", (int)role); }
+        if (filter.Speaker is { } speaker) { where.Add("speaker = $speaker COLLATE NOCASE"); cmd.Parameters.AddWithValue("$speaker", speaker); }
+        if (filter.Session is { } session) { where.Add("session = $session COLLATE NOCASE"); cmd.Parameters.AddWithValue("$session", session); }
+        cmd.CommandText = "SELECT seq FROM entries" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "");
+        var result = new HashSet<long>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken)) result.Add(r.GetInt64(0));
+        return result;
+    }
+
     public async Task<IReadOnlyList<Entry>> GetNeighboursAsync(long seq, int before, int after, CancellationToken cancellationToken = default)
     {
         var result = new List<Entry>();

@@ -14,7 +14,8 @@ public sealed class VectorIndexer : IAsyncDisposable
     private readonly VectorStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
     private readonly int _batchSize;
-    private readonly SemaphoreSlim _run = new(1, 1);
+    private readonly SemaphoreSlim _run = new(1, 1);     // one batch in flight: read, embed, append
+    private readonly SemaphoreSlim _append = new(1, 1);  // the append step, against forget
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -63,34 +64,52 @@ public sealed class VectorIndexer : IAsyncDisposable
         catch (SemaphoreFullException) { /* already awake */ }
     }
 
-    /// <summary>Embeds every entry past the covered seq; returns how many vectors were added.</summary>
+    /// <summary>
+    /// Embeds every entry past the covered seq; returns how many vectors were added. Works one batch at a
+    /// time with the log cursor closed before the model runs (a long embedding call never holds a read
+    /// transaction that would stall a forget's WAL checkpoint). The append itself holds the append lock
+    /// that forget takes (<see cref="PauseAsync"/>) and first drops entries forgotten while the batch was
+    /// being embedded, so no vector of a forgotten entry is written after its deletion.
+    /// </summary>
     public async Task<long> IndexPendingAsync(IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        await _run.WaitAsync(cancellationToken);
-        try
+        long added = 0;
+        while (true)
         {
-            long added = 0;
-            var batch = new List<Entry>(_batchSize);
-            await foreach (var e in _log.ReadAfterAsync(_store.CoveredSeq, cancellationToken))
+            await _run.WaitAsync(cancellationToken);
+            try
             {
-                batch.Add(e);
-                if (batch.Count == _batchSize)
+                var batch = new List<Entry>(_batchSize);
+                await foreach (var e in _log.ReadAfterAsync(_store.CoveredSeq, cancellationToken))
                 {
-                    added += await EmbedAsync(batch, cancellationToken);
-                    batch.Clear();
-                    progress?.Report(added);
+                    batch.Add(e);
+                    if (batch.Count == _batchSize) break; // leaving the loop closes the cursor
                 }
-            }
-            if (batch.Count > 0)
-            {
+                if (batch.Count == 0) return added;
                 added += await EmbedAsync(batch, cancellationToken);
-                progress?.Report(added);
             }
-            return added;
+            finally
+            {
+                _run.Release();
+            }
+            progress?.Report(added);
         }
-        finally
+    }
+
+    /// <summary>Blocks vector appends until the returned handle is disposed (forget holds it while it deletes).</summary>
+    public async Task<IDisposable> PauseAsync(CancellationToken cancellationToken)
+    {
+        await _append.WaitAsync(cancellationToken);
+        return new Releaser(_append);
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
         {
-            _run.Release();
+            if (Interlocked.Exchange(ref _done, 1) == 0) gate.Release();
         }
     }
 
@@ -98,14 +117,24 @@ public sealed class VectorIndexer : IAsyncDisposable
     {
         var vectors = await _generator.GenerateAsync(batch.Select(Retrieval.RetrievalText.For), cancellationToken: cancellationToken);
         if (vectors.Count != batch.Count) throw new InvalidOperationException($"The embedding model returned {vectors.Count} vectors for {batch.Count} texts.");
-        var records = new List<(long, int, ReadOnlyMemory<float>)>(batch.Count);
+        var streamIds = new int[batch.Count];
         for (int i = 0; i < batch.Count; i++)
+            streamIds[i] = await _log.GetStreamIdAsync(batch[i].Stream, cancellationToken) ?? -1;
+        await _append.WaitAsync(cancellationToken);
+        try
         {
-            int streamId = await _log.GetStreamIdAsync(batch[i].Stream, cancellationToken) ?? throw new InvalidDataException($"Unknown stream '{batch[i].Stream}'.");
-            records.Add((batch[i].Seq, streamId, vectors[i].Vector));
+            // Entries forgotten while the model ran are gone from the log now: write no vector for them.
+            var alive = (await _log.GetAsync(batch.Select(e => e.Seq).ToList(), cancellationToken)).Select(e => e.Seq).ToHashSet();
+            var records = new List<(long, int, ReadOnlyMemory<float>)>(batch.Count);
+            for (int i = 0; i < batch.Count; i++)
+                if (alive.Contains(batch[i].Seq) && streamIds[i] >= 0) records.Add((batch[i].Seq, streamIds[i], vectors[i].Vector));
+            if (records.Count > 0) _store.Append(records);
+            return records.Count;
         }
-        _store.Append(records);
-        return batch.Count;
+        finally
+        {
+            _append.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -117,6 +146,7 @@ public sealed class VectorIndexer : IAsyncDisposable
         }
         _stop.Dispose();
         _run.Dispose();
+        _append.Dispose();
         _wake.Dispose();
     }
 }

@@ -217,8 +217,11 @@ public sealed class VectorStore : IDisposable
         _file.Position = _file.Length;
     }
 
-    /// <summary>Exact top-k by cosine (query is a unit vector) over the vectors of the given streams (null: all).</summary>
-    public IReadOnlyList<ScoredDoc> Search(ReadOnlySpan<float> query, IReadOnlySet<int>? streamIds, int top)
+    /// <summary>
+    /// Exact top-k by cosine (query is a unit vector) over the vectors of the given streams (null: all), and
+    /// only of the given seqs when <paramref name="allowed"/> is set (filters on time, role, speaker, session).
+    /// </summary>
+    public IReadOnlyList<ScoredDoc> Search(ReadOnlySpan<float> query, IReadOnlySet<int>? streamIds, int top, IReadOnlySet<long>? allowed = null)
     {
         if (query.Length != Dimensions) throw new ArgumentException($"Query has {query.Length} dimensions, not {Dimensions}.", nameof(query));
         if (top <= 0) return [];
@@ -232,6 +235,7 @@ public sealed class VectorStore : IDisposable
             {
                 int s = _streams[i];
                 if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) continue;
+                if (allowed is not null && !allowed.Contains(_seqs[i])) continue;
                 float score = Int8VectorCodec.Dot(q, _codes.AsSpan(i * Dimensions, Dimensions)) * qScale * _scales[i];
                 var key = (score, _seqs[i]);
                 if (heap.Count < top) heap.Enqueue(_seqs[i], key);
