@@ -5,25 +5,25 @@ namespace InfiniteContext.Tests.Ingest;
 
 public sealed class LocomoEntryReaderTests : IDisposable
 {
-    private const string DevFile = "/work/shared/data/locomo/locomo-dev.json";
+    private static string DevFile => Path.Combine(AppContext.BaseDirectory, "fixtures", "locomo-sample.json");
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public async Task Reads_every_turn_of_the_dev_file_in_numeric_session_order()
+    public async Task Reads_every_turn_of_the_sample_file_in_numeric_session_order()
     {
         var result = await ReaderRun.ReadFileAsync(new LocomoEntryReader(), DevFile);
 
         result.Problems.ShouldBeEmpty();
-        result.Entries.Count.ShouldBe(1451);
-        result.Entries.Select(e => e.Stream).Distinct().ShouldBe(["conv-26", "conv-30", "conv-41"]);
+        result.Entries.Count.ShouldBe(36);
+        result.Entries.Select(e => e.Stream).Distinct().ShouldBe(["conv-a", "conv-b"]);
 
         foreach (IGrouping<string, NewEntry> conversation in result.Entries.GroupBy(e => e.Stream))
         {
             var sessionNumbers = conversation.Select(e => int.Parse(e.Session!["session_".Length..])).Distinct().ToList();
             sessionNumbers.ShouldBe(sessionNumbers.Order().ToList());
-            sessionNumbers.Count.ShouldBeGreaterThan(10); // so session_10 really had to come after session_9
+            if (conversation.Key == "conv-a") sessionNumbers.Count.ShouldBe(11); // so session_10 really had to come after session_9
             var times = conversation.Select(e => e.Time!.Value).ToList();
             times.Zip(times.Skip(1)).ShouldAllBe(pair => pair.First < pair.Second);
             foreach (NewEntry entry in conversation)
@@ -33,21 +33,21 @@ public sealed class LocomoEntryReaderTests : IDisposable
         NewEntry first = result.Entries[0];
         first.ShouldBe(new NewEntry
         {
-            Stream = "conv-26",
+            Stream = "conv-a",
             ExternalId = "D1:1",
             Session = "session_1",
-            Time = new DateTimeOffset(2023, 5, 8, 13, 56, 0, TimeSpan.Zero),
+            Time = new DateTimeOffset(2023, 5, 8, 14, 7, 0, TimeSpan.Zero),
             Role = EntryRole.User,
-            Speaker = "Caroline",
-            Text = "Hey Mel! Good to see you! How have you been?",
+            Speaker = "Ana",
+            Text = "Hey Ben! How was your week?",
         });
         result.Entries[1].Time.ShouldBe(first.Time!.Value.AddSeconds(1));
 
-        NewEntry photo = result.Entries.Single(e => e.Stream == "conv-26" && e.ExternalId == "D1:5");
-        photo.Text.ShouldBe("The transgender stories were so inspiring! I was so happy and thankful for all the support. [shares a photo of a dog walking past a wall with a painting of a woman]");
+        NewEntry photo = result.Entries.Single(e => e.Stream == "conv-a" && e.ExternalId == "D3:3");
+        photo.Text.ShouldBe("Yes, we climbed all 212 steps to the top. [shares a photo of a white lighthouse on a cliff]");
         using JsonDocument meta = JsonDocument.Parse(photo.Meta!);
-        meta.RootElement.GetProperty("img_url")[0].GetString().ShouldBe("https://i.redd.it/l7hozpetnhlb1.jpg");
-        meta.RootElement.GetProperty("query").GetString().ShouldBe("transgender pride flag mural");
+        meta.RootElement.GetProperty("img_url")[0].GetString().ShouldBe("https://example.invalid/lighthouse.jpg");
+        meta.RootElement.GetProperty("query").GetString().ShouldBe("lighthouse on a cliff");
         result.Entries.ShouldAllBe(e => !e.Text.Contains("a photo of a photo"));
     }
 
@@ -176,28 +176,28 @@ public sealed class LocomoEntryReaderTests : IDisposable
     {
         IReadOnlyList<LocomoSample> samples = await LocomoDataset.LoadAsync(DevFile);
 
-        samples.Select(s => s.SampleId).ShouldBe(["conv-26", "conv-30", "conv-41"]);
-        samples.Sum(s => s.Questions.Count).ShouldBe(497);
-        samples.Sum(s => s.TurnIds.Count).ShouldBe(1451);
-        samples[0].SpeakerA.ShouldBe("Caroline");
+        samples.Select(s => s.SampleId).ShouldBe(["conv-a", "conv-b"]);
+        samples.Sum(s => s.Questions.Count).ShouldBe(6);
+        samples.Sum(s => s.TurnIds.Count).ShouldBe(36);
+        samples[0].SpeakerA.ShouldBe("Ana");
 
         LocomoQuestion first = samples[0].Questions[0];
         first.ShouldBe(first with
         {
-            Question = "When did Caroline go to the LGBTQ support group?",
-            Answer = "7 May 2023",
+            Question = "When did Ana run her first half marathon?",
+            Answer = "The Sunday before 15 July 2023",
             Category = LocomoCategory.Temporal,
             AdversarialAnswer = null,
         });
-        first.Evidence.ShouldBe(["D1:3"]);
+        first.Evidence.ShouldBe(["D6:1"]);
 
         LocomoQuestion adversarial = samples[0].Questions[^1];
         adversarial.Category.ShouldBe(LocomoCategory.Adversarial);
         adversarial.Answer.ShouldBeNull();
-        adversarial.AdversarialAnswer.ShouldBe("Being present and bonding with her family");
+        adversarial.AdversarialAnswer.ShouldBe("Sitting by the fire with family");
 
-        // The dev file holds one evidence entry "D8:6; D9:17": both ids are recovered.
-        samples.SelectMany(s => s.Questions).ShouldContain(q => q.Evidence.SequenceEqual(new[] { "D8:6", "D9:17" }));
+        // One evidence entry is "D4:1; D4:3": both ids are recovered.
+        samples.SelectMany(s => s.Questions).ShouldContain(q => q.Evidence.SequenceEqual(new[] { "D4:1", "D4:3" }));
         samples.SelectMany(s => s.Questions).ShouldContain(q => q.Answer != null && q.Answer.All(char.IsDigit));
     }
 
