@@ -12,6 +12,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# Unicode normalization in the analyzer uses ICU (the SDK's globalization library on Linux).
+if ! ldconfig -p 2>/dev/null | grep -q libicuuc; then
+  echo "test.sh: installing ICU (libicu) for Unicode normalization" >&2
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq libicu-dev >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq libicu-dev >/dev/null; fi
+fi
+
 dotnet restore InfiniteContext.slnx || exit 1
 dotnet build InfiniteContext.slnx -c Release --no-restore -warnaserror || exit 1
 
