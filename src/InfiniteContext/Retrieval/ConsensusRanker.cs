@@ -11,17 +11,23 @@ namespace InfiniteContext.Retrieval;
 /// </summary>
 public static class ConsensusRanker
 {
-    public static IReadOnlyList<FusedCandidate> Fuse(IReadOnlyList<RankingChannel> channels, RetrievalOptions options)
+    public static IReadOnlyList<FusedCandidate> Fuse(IReadOnlyList<RankingChannel> channels, RetrievalOptions options) =>
+        Fuse(channels, options, out _);
+
+    /// <param name="floor">The score of an entry no channel returned: every channel's floor, weighted.</param>
+    public static IReadOnlyList<FusedCandidate> Fuse(IReadOnlyList<RankingChannel> channels, RetrievalOptions options, out double floor)
     {
         ArgumentNullException.ThrowIfNull(channels);
         ArgumentNullException.ThrowIfNull(options);
         var standardized = new Dictionary<long, double>[channels.Count];
         var floors = new double[channels.Count];
         var all = new HashSet<long>();
+        floor = 0;
         for (int c = 0; c < channels.Count; c++)
         {
             (standardized[c], floors[c]) = Standardize(channels[c].Hits);
             all.UnionWith(standardized[c].Keys);
+            floor += channels[c].Weight * floors[c];
         }
         var result = new List<FusedCandidate>(all.Count);
         foreach (long seq in all)
@@ -41,14 +47,6 @@ public static class ConsensusRanker
         }
         result.Sort(FusedCandidate.ByScore);
         return result;
-    }
-
-    /// <summary>Score a seq no channel returned would get: every channel's floor.</summary>
-    public static double FloorScore(IReadOnlyList<RankingChannel> channels)
-    {
-        double score = 0;
-        foreach (var c in channels) score += c.Weight * Standardize(c.Hits).Floor;
-        return score;
     }
 
     /// <summary>z-scores over the list; a list of one (or of equal scores) maps to 1 for its members and 0 for the floor.</summary>

@@ -37,7 +37,8 @@ internal sealed class HybridRetriever(
             var allowed = restricted ? await log.GetMatchingSeqsAsync(scope.StreamIds, filter, cancellationToken) : null;
             channels.Add(new RankingChannel("dense", vectors.Search(embedding.Vector.Span, scope.StreamIds, n, allowed), options.DenseWeight));
         }
-        if (options.TemporalWeight > 0 && filter.From is null && filter.To is null
+        // Most queries name no time: only those that do pay for reading the stream's newest entry.
+        if (options.TemporalWeight > 0 && filter.From is null && filter.To is null && TimeExpressionParser.MentionsTime(query)
             && TimeExpressionParser.Parse(query, await ReferenceTimeAsync(filter, cancellationToken)) is { } range)
         {
             var inRange = scope with { FromUnixMs = range.From.ToUnixTimeMilliseconds(), ToUnixMs = range.To.ToUnixTimeMilliseconds() };
@@ -45,26 +46,24 @@ internal sealed class HybridRetriever(
             if (temporal.Count > 0) channels.Add(new RankingChannel("temporal", temporal, options.TemporalWeight));
         }
 
-        var fused = ConsensusRanker.Fuse(channels, options);
+        var fused = ConsensusRanker.Fuse(channels, options, out double floor);
         if (fused.Count == 0) return [];
-        double floor = ConsensusRanker.FloorScore(channels);
 
+        var entries = (await log.GetAsync(fused.Select(f => f.Seq).ToList(), cancellationToken)).ToDictionary(e => e.Seq);
         IReadOnlyList<RankedCandidate> ranked;
-        Dictionary<long, Entry> entries;
         if (options.Expansion)
         {
-            var seeds = fused.Take(options.ExpansionSeeds).Select(f => f.Seq).ToList();
-            var neighbours = new Dictionary<long, IReadOnlyList<Entry>>(seeds.Count);
-            foreach (long seed in seeds)
-                neighbours[seed] = await log.GetNeighboursAsync(seed, options.NeighbourWindow, options.NeighbourWindow, cancellationToken);
-            entries = (await log.GetAsync(fused.Select(f => f.Seq).ToList(), cancellationToken)).ToDictionary(e => e.Seq);
-            foreach (var around in neighbours.Values)
+            var neighbours = new Dictionary<long, IReadOnlyList<Entry>>(options.ExpansionSeeds);
+            foreach (var seed in fused.Take(options.ExpansionSeeds))
+            {
+                var around = await log.GetNeighboursAsync(seed.Seq, options.NeighbourWindow, options.NeighbourWindow, cancellationToken);
+                neighbours[seed.Seq] = around;
                 foreach (var e in around) entries.TryAdd(e.Seq, e);
+            }
             ranked = ContiguityExpansion.Rerank(fused, entries, neighbours, floor, options);
         }
         else
         {
-            entries = (await log.GetAsync(fused.Select(f => f.Seq).ToList(), cancellationToken)).ToDictionary(e => e.Seq);
             ranked = fused.Select(f => new RankedCandidate(f.Seq, f.Score, f.Score, null)).ToList();
         }
 

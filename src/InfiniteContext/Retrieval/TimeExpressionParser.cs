@@ -83,6 +83,18 @@ public static partial class TimeExpressionParser
         return null;
     }
 
+    /// <summary>
+    /// Whether any pattern <see cref="Parse"/> knows occurs in the query, whatever the reference: when false,
+    /// Parse returns null for every reference, so a caller can skip looking the reference up.
+    /// </summary>
+    public static bool MentionsTime(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        string text = Whitespace().Replace(query.ToLowerInvariant(), " ");
+        return IsoDate().IsMatch(text) || DayMonthYear().IsMatch(text) || MonthDayYear().IsMatch(text) || MonthYear().IsMatch(text)
+            || InMonth().IsMatch(text) || InYear().IsMatch(text) || Ago().IsMatch(text) || Relative().IsMatch(text);
+    }
+
     private static TimeRange Weekend(DateTimeOffset weekStart, string expression)
     {
         // "last weekend": the Saturday and Sunday before this week's Monday.

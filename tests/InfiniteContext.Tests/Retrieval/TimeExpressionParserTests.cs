@@ -44,6 +44,17 @@ public class TimeExpressionParserTests
     public void Finds_no_time_where_there_is_none(string query) =>
         TimeExpressionParser.Parse(query, Reference).ShouldBeNull();
 
+    [Theory]
+    [InlineData("what happened on 2023-05-08?", true)]
+    [InlineData("books I read last month", true)]
+    [InlineData("What did Caroline research?", false)]
+    [InlineData("May I ask what she likes?", false)]
+    public void MentionsTime_agrees_with_Parse(string query, bool expected)
+    {
+        TimeExpressionParser.MentionsTime(query).ShouldBe(expected);
+        (TimeExpressionParser.Parse(query, Reference) is not null).ShouldBe(expected);
+    }
+
     [Fact]
     public void A_week_ago_centres_on_seven_days_before()
     {
