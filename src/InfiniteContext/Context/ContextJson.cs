@@ -1,20 +1,10 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace InfiniteContext.Context;
 
 /// <summary>The JSON form of a context: sections, items with citations, and the exact rendered text.</summary>
 public static class ContextJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     public static string Render(AssembledContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -48,6 +38,6 @@ public static class ContextJson
                 }),
             }),
             text = context.Text,
-        }, Options);
+        }, WireJson.Options);
     }
 }

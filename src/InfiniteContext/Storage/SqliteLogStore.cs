@@ -410,38 +410,27 @@ public sealed class SqliteLogStore : ILogStore
         try
         {
             await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
-            var seqs = new List<long>();
-            await using (var sel = writer.CreateCommand())
+            // One selection of the doomed rows, used by all three statements.
+            string where = externalId is null ? "stream_id=$s" : "stream_id=$s AND ext_id=$x";
+            SqliteCommand Command(string sql)
             {
-                sel.Transaction = tx;
-                sel.CommandText = externalId is null
-                    ? "SELECT seq FROM entries WHERE stream_id=$s ORDER BY seq"
-                    : "SELECT seq FROM entries WHERE stream_id=$s AND ext_id=$x ORDER BY seq";
-                sel.Parameters.AddWithValue("$s", id.Value);
-                if (externalId is not null) sel.Parameters.AddWithValue("$x", externalId);
+                var cmd = writer.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = sql;
+                cmd.Parameters.AddWithValue("$s", id.Value);
+                if (externalId is not null) cmd.Parameters.AddWithValue("$x", externalId);
+                return cmd;
+            }
+            var seqs = new List<long>();
+            await using (var sel = Command($"SELECT seq FROM entries WHERE {where} ORDER BY seq"))
+            {
                 await using var r = await sel.ExecuteReaderAsync(cancellationToken);
                 while (await r.ReadAsync(cancellationToken)) seqs.Add(r.GetInt64(0));
             }
-            await using (var ins = writer.CreateCommand())
-            {
-                ins.Transaction = tx;
-                ins.CommandText = externalId is null
-                    ? "INSERT OR IGNORE INTO forgotten(seq) SELECT seq FROM entries WHERE stream_id=$s"
-                    : "INSERT OR IGNORE INTO forgotten(seq) SELECT seq FROM entries WHERE stream_id=$s AND ext_id=$x";
-                ins.Parameters.AddWithValue("$s", id.Value);
-                if (externalId is not null) ins.Parameters.AddWithValue("$x", externalId);
+            await using (var ins = Command($"INSERT OR IGNORE INTO forgotten(seq) SELECT seq FROM entries WHERE {where}"))
                 await ins.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await using (var del = writer.CreateCommand())
-            {
-                del.Transaction = tx;
-                del.CommandText = externalId is null
-                    ? "DELETE FROM entries WHERE stream_id=$s"
-                    : "DELETE FROM entries WHERE stream_id=$s AND ext_id=$x";
-                del.Parameters.AddWithValue("$s", id.Value);
-                if (externalId is not null) del.Parameters.AddWithValue("$x", externalId);
+            await using (var del = Command($"DELETE FROM entries WHERE {where}"))
                 await del.ExecuteNonQueryAsync(cancellationToken);
-            }
             await tx.CommitAsync(cancellationToken);
             // secure_delete zeroes freed pages; a checkpoint moves them out of the WAL too, so forgotten text leaves the disk.
             await ExecAsync(writer, "PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
