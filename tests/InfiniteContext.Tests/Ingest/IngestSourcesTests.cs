@@ -6,7 +6,7 @@ namespace InfiniteContext.Tests.Ingest;
 
 public sealed class IngestSourcesTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

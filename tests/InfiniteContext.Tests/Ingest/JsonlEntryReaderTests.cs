@@ -5,7 +5,7 @@ namespace InfiniteContext.Tests.Ingest;
 
 public sealed class JsonlEntryReaderTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

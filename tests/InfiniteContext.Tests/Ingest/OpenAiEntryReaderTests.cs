@@ -4,7 +4,7 @@ namespace InfiniteContext.Tests.Ingest;
 
 public sealed class OpenAiEntryReaderTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

@@ -8,7 +8,7 @@ namespace InfiniteContext.Tests.Ingest;
 public sealed class StreamingMemoryTests : IDisposable
 {
     private const int Lines = 200_000;
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -65,7 +65,7 @@ public sealed class StreamingMemoryTests : IDisposable
         maxAhead.ShouldBeLessThanOrEqualTo(Utf8LineReader.DefaultBufferBytes + 1024);
     }
 
-    internal static string WriteJsonl(TempFolder folder, string name, int lines, out long[] lineEnds)
+    internal static string WriteJsonl(TempDirectory folder, string name, int lines, out long[] lineEnds)
     {
         string path = Path.Combine(folder.Path, name);
         lineEnds = new long[lines];

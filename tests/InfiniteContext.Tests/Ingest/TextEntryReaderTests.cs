@@ -10,7 +10,7 @@ namespace InfiniteContext.Tests.Ingest;
 public sealed class TextEntryReaderTests : IDisposable
 {
     private static readonly ITokenCounter Counter = TiktokenCounter.Get(TiktokenCounter.O200kBase);
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
