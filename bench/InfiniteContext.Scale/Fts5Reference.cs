@@ -28,25 +28,7 @@ internal sealed class Fts5Reference : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public void Append(IReadOnlyList<NewEntry> batch)
-    {
-        using var tx = _db.BeginTransaction();
-        using var cmd = _db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "INSERT INTO docs(text, stream, ext_id) VALUES($t, $s, $i)";
-        var t = cmd.Parameters.Add("$t", SqliteType.Text);
-        var s = cmd.Parameters.Add("$s", SqliteType.Text);
-        var i = cmd.Parameters.Add("$i", SqliteType.Text);
-        cmd.Prepare();
-        foreach (var e in batch)
-        {
-            t.Value = e.Text;
-            s.Value = e.Stream;
-            i.Value = (object?)e.ExternalId ?? DBNull.Value;
-            cmd.ExecuteNonQuery();
-        }
-        tx.Commit();
-    }
+    public void Append(IReadOnlyList<NewEntry> batch) => SqliteBatchInsert.Run(_db, "INSERT INTO docs(text, stream, ext_id) VALUES($t, $s, $i)", batch);
 
     public int Search(string query, string? stream, int top)
     {

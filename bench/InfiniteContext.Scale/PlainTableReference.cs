@@ -24,25 +24,7 @@ internal sealed class PlainTableReference : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public void Append(IReadOnlyList<NewEntry> batch)
-    {
-        using var tx = _db.BeginTransaction();
-        using var cmd = _db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "INSERT OR IGNORE INTO entries(stream, ext_id, text) VALUES($s, $i, $t)";
-        var t = cmd.Parameters.Add("$t", SqliteType.Text);
-        var s = cmd.Parameters.Add("$s", SqliteType.Text);
-        var i = cmd.Parameters.Add("$i", SqliteType.Text);
-        cmd.Prepare();
-        foreach (var e in batch)
-        {
-            t.Value = e.Text;
-            s.Value = e.Stream;
-            i.Value = (object?)e.ExternalId ?? DBNull.Value;
-            cmd.ExecuteNonQuery();
-        }
-        tx.Commit();
-    }
+    public void Append(IReadOnlyList<NewEntry> batch) => SqliteBatchInsert.Run(_db, "INSERT OR IGNORE INTO entries(stream, ext_id, text) VALUES($s, $i, $t)", batch);
 
     public void Dispose()
     {

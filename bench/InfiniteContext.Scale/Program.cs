@@ -74,17 +74,7 @@ public static class Program
             foreach (var f in Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*")) File.Delete(f);
             using (var fts = new Fts5Reference(ftsPath))
             {
-                var sources = new IngestSources(TiktokenCounter.Get("o200k_base"));
-                var clock = Stopwatch.StartNew();
-                var batch = new List<NewEntry>(2048);
-                await foreach (var item in sources.ReadAsync(corpus, IngestFormat.Jsonl, new IngestReaderOptions()))
-                {
-                    batch.Add(item.Entry!);
-                    if (batch.Count == 2048) { fts.Append(batch); batch.Clear(); }
-                }
-                if (batch.Count > 0) fts.Append(batch);
-                ftsIngestTps = tokens / clock.Elapsed.TotalSeconds;
-                Console.Error.WriteLine(string.Create(Inv, $"fts5: {clock.Elapsed.TotalSeconds:0.00}s = {ftsIngestTps:N0} tokens/s"));
+                ftsIngestTps = await TimeReferenceIngestAsync("fts5", corpus, tokens, fts.Append);
                 ftsLatencies = await TimeQueries(queries, (q, s) => Task.FromResult(fts.Search(q, s, 10)));
             }
             ftsBytes = Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*").Sum(f => new FileInfo(f).Length);
@@ -92,19 +82,7 @@ public static class Program
             string plainPath = Path.Combine(work, $"plain-{sizeText}.db");
             foreach (var f in Directory.EnumerateFiles(work, $"plain-{sizeText}.db*")) File.Delete(f);
             using (var plain = new PlainTableReference(plainPath))
-            {
-                var sources = new IngestSources(TiktokenCounter.Get("o200k_base"));
-                var clock = Stopwatch.StartNew();
-                var batch = new List<NewEntry>(2048);
-                await foreach (var item in sources.ReadAsync(corpus, IngestFormat.Jsonl, new IngestReaderOptions()))
-                {
-                    batch.Add(item.Entry!);
-                    if (batch.Count == 2048) { plain.Append(batch); batch.Clear(); }
-                }
-                if (batch.Count > 0) plain.Append(batch);
-                plainIngestTps = tokens / clock.Elapsed.TotalSeconds;
-                Console.Error.WriteLine(string.Create(Inv, $"plain table: {clock.Elapsed.TotalSeconds:0.00}s = {plainIngestTps:N0} tokens/s"));
-            }
+                plainIngestTps = await TimeReferenceIngestAsync("plain table", corpus, tokens, plain.Append);
         }
 
         var result = new
@@ -141,6 +119,23 @@ public static class Program
         Console.WriteLine(json);
         if (output is not null) await File.AppendAllTextAsync(output, json + Environment.NewLine);
         return 0;
+    }
+
+    /// <summary>Reads the corpus and appends it to a reference in commits of 2,048 entries, as ours commits; returns tokens per second.</summary>
+    private static async Task<double> TimeReferenceIngestAsync(string name, string corpus, long tokens, Action<IReadOnlyList<NewEntry>> append)
+    {
+        var sources = new IngestSources(TiktokenCounter.Get("o200k_base"));
+        var clock = Stopwatch.StartNew();
+        var batch = new List<NewEntry>(2048);
+        await foreach (var item in sources.ReadAsync(corpus, IngestFormat.Jsonl, new IngestReaderOptions()))
+        {
+            batch.Add(item.Entry!);
+            if (batch.Count == 2048) { append(batch); batch.Clear(); }
+        }
+        if (batch.Count > 0) append(batch);
+        double tps = tokens / clock.Elapsed.TotalSeconds;
+        Console.Error.WriteLine(string.Create(Inv, $"{name}: {clock.Elapsed.TotalSeconds:0.00}s = {tps:N0} tokens/s"));
+        return tps;
     }
 
     private static async Task<List<double>> TimeQueries(List<(string Query, string? Stream)> queries, Func<string, string?, Task<int>> run)
