@@ -69,6 +69,13 @@ internal static class EvalCommand
                 Console.Out.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var s in report.Categories.Append(report.Overall))
                     Console.Out.WriteLine(string.Create(inv, $"| {s.Name} | {s.Questions} | {s.RecallAt1:0.000} | {s.RecallAt5:0.000} | {s.RecallAt10:0.000} | {s.RecallAt25:0.000} | {s.SessionHitAt1:0.000} |"));
+                if (report.Calibration.Count > 0)
+                {
+                    Console.Out.WriteLine("| confidence | top-10 hits | observed evidence rate |");
+                    Console.Out.WriteLine("| --- | ---: | ---: |");
+                    foreach (var b in report.Calibration)
+                        Console.Out.WriteLine(string.Create(inv, $"| {b.From:0.0}-{b.To:0.0} | {b.Hits} | {b.ObservedEvidenceRate:0.000} |"));
+                }
                 Console.Out.WriteLine(string.Create(inv, $"query p50 {report.QueryP50Ms:0.###} ms, p99 {report.QueryP99Ms:0.###} ms; {report.UnscorableQuestions} questions without a scorable evidence turn, {report.QuestionsWithMalformedEvidence} with malformed evidence ids"));
                 return ExitCodes.Ok;
             }

@@ -20,6 +20,7 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
         var overall = new Accumulator();
         var latencies = new List<double>();
         int unscorable = 0, malformed = 0, done = 0;
+        var bins = new (int Hits, int Evidence)[10];
         foreach (var sample in samples)
         {
             foreach (var q in sample.Questions)
@@ -36,6 +37,13 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
                 var hits = await retrieve(q.Question, sample.SampleId, Ks[^1], cancellationToken);
                 latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 var ids = hits.Select(h => h.Entry.ExternalId).ToList();
+                foreach (var h in hits.Take(10))
+                {
+                    if (h.Confidence is not { } c) continue;
+                    int bin = Math.Clamp((int)(c * 10), 0, 9);
+                    bins[bin].Hits++;
+                    if (h.Entry.ExternalId is { } id && evidence.Contains(id)) bins[bin].Evidence++;
+                }
                 var recalls = Ks.Select(k => (double)ids.Take(k).Count(id => id is not null && evidence.Contains(id)) / evidence.Count).ToArray();
                 var evidenceSessions = evidence.Select(SessionOf).ToHashSet(StringComparer.Ordinal);
                 bool sessionHit = ids.Count > 0 && ids[0] is { } top && evidenceSessions.Contains(SessionOf(top));
@@ -52,7 +60,9 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
             unscorable,
             malformed,
             Percentile(latencies, 0.5),
-            Percentile(latencies, 0.99));
+            Percentile(latencies, 0.99),
+            bins.Select((b, i) => new CalibrationBin(i / 10.0, (i + 1) / 10.0, b.Hits, b.Hits == 0 ? 0 : Math.Round((double)b.Evidence / b.Hits, 3)))
+                .Where(b => b.Hits > 0).ToList());
     }
 
     /// <summary>"D3:7" -> "D3": LoCoMo turn ids name their session.</summary>
@@ -91,4 +101,7 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
 
 public sealed record LocomoScores(string Name, int Questions, double RecallAt1, double RecallAt5, double RecallAt10, double RecallAt25, double SessionHitAt1);
 
-public sealed record LocomoReport(LocomoScores Overall, IReadOnlyList<LocomoScores> Categories, int UnscorableQuestions, int QuestionsWithMalformedEvidence, double QueryP50Ms, double QueryP99Ms);
+public sealed record LocomoReport(LocomoScores Overall, IReadOnlyList<LocomoScores> Categories, int UnscorableQuestions, int QuestionsWithMalformedEvidence, double QueryP50Ms, double QueryP99Ms, IReadOnlyList<CalibrationBin> Calibration);
+
+/// <summary>Top-10 hits whose confidence fell in [From, To), and the share of them that were evidence turns: a reliability table.</summary>
+public sealed record CalibrationBin(double From, double To, int Hits, double ObservedEvidenceRate);
