@@ -71,6 +71,7 @@ public sealed class ContextAssembler(ILogStore log, IEvidenceRetriever retriever
             break;
         }
         placed.AddRange(pinnedPlaced);
+        var pinnedSeqs = pinnedPlaced.Select(p => p.Entry.Seq).ToHashSet();
 
         int remaining = budget - pinnedUsed;
         int evidenceShare = (int)(remaining * Math.Clamp(request.EvidenceShare, 0, 1));
@@ -91,7 +92,7 @@ public sealed class ContextAssembler(ILogStore log, IEvidenceRetriever retriever
                 {
                     if (used.Contains(e.Seq))
                     {
-                        if (e.Role == EntryRole.System) { oldestRecentSeq = e.Seq; continue; } // pinned: already shown above
+                        if (pinnedSeqs.Contains(e.Seq)) { oldestRecentSeq = e.Seq; continue; } // already shown above
                         recentExhausted = true; // an evidence entry: the window stops here rather than leave a hole
                         return;
                     }

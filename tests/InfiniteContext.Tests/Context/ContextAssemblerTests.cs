@@ -38,40 +38,7 @@ public sealed class ContextAssemblerTests : IDisposable
         int truncated = 0;
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(inputs, input =>
         {
-            string label = $"seed {input.Seed}, {input.Entries} entries, budget {input.Budget}";
-            var random = new Random(input.Seed);
-            var records = RandomCorpus(random, input.Entries);
-            var request = new ContextRequest
-            {
-                Stream = Stream,
-                Budget = input.Budget,
-                Query = random.Next(2) == 0 ? null : RandomWords(random, random.Next(1, 5)),
-                PinnedShare = new[] { 0.0, 0.2, 0.2, 0.5, 1.0 }[random.Next(5)],
-                EvidenceShare = new[] { 0.0, 0.6, 0.6, 1.0 }[random.Next(4)],
-                Neighbours = random.Next(0, 3),
-                EvidenceCandidates = new[] { 1, 5, 20 }[random.Next(3)],
-            };
-
-            string storeDir = _dir.File($"budget-{run++}");
-            AssembledContext context;
-            IReadOnlyList<Entry> log;
-            using (var store = OpenStore(storeDir))
-            {
-                JsonlCorpus.IngestAsync(store.Value, records).GetAwaiter().GetResult();
-                store.Value.TokenCounter.Name.ShouldBe(TiktokenCounter.O200kBase);
-                context = store.Value.AssembleContextAsync(request).GetAwaiter().GetResult();
-                log = ReadLogAsync(store.Value).GetAwaiter().GetResult();
-            }
-
-            int tokens = O200k.CountTokens(context.Text);
-            tokens.ShouldBeLessThanOrEqualTo(input.Budget, label);
-            context.Tokens.ShouldBe(tokens, label);
-            context.Budget.ShouldBe(input.Budget, label);
-
-            // The JSON form has no budget of its own (it carries the text plus citations); it must report the text and its count exactly.
-            AssertJsonMatches(ContextJson.Render(context), context, label);
-            AssertWellFormed(context, log, label);
-
+            var context = AssembleAndCheck(input.Seed, input.Entries, input.Budget, $"budget-{run++}");
             foreach (var section in context.Sections) placedKinds.Add(section.Kind);
             truncated += context.Items.Count(i => i.Truncated);
             return true;
@@ -80,6 +47,53 @@ public sealed class ContextAssemblerTests : IDisposable
         // The property must have exercised every section and the truncation path at least once.
         placedKinds.ShouldBe([ContextSectionKind.Pinned, ContextSectionKind.Evidence, ContextSectionKind.Recent], ignoreOrder: true);
         truncated.ShouldBeGreaterThan(0);
+    }
+
+    // Inputs the property once falsified, kept so they run every time.
+    [Theory]
+    [InlineData(977955443, 60, 3214)]
+    public void Known_hard_inputs_keep_the_budget_and_the_shape(int seed, int entries, int budget) =>
+        AssembleAndCheck(seed, entries, budget, "known");
+
+    /// <summary>Builds a random corpus and request from the seed, assembles, and checks budget, JSON and shape.</summary>
+    private AssembledContext AssembleAndCheck(int seed, int entries, int budget, string storeName)
+    {
+        var input = (Seed: seed, Entries: entries, Budget: budget);
+        string label = $"seed {input.Seed}, {input.Entries} entries, budget {input.Budget}";
+        var random = new Random(input.Seed);
+        var records = RandomCorpus(random, input.Entries);
+        var request = new ContextRequest
+        {
+            Stream = Stream,
+            Budget = input.Budget,
+            Query = random.Next(2) == 0 ? null : RandomWords(random, random.Next(1, 5)),
+            PinnedShare = new[] { 0.0, 0.2, 0.2, 0.5, 1.0 }[random.Next(5)],
+            EvidenceShare = new[] { 0.0, 0.6, 0.6, 1.0 }[random.Next(4)],
+            Neighbours = random.Next(0, 3),
+            EvidenceCandidates = new[] { 1, 5, 20 }[random.Next(3)],
+        };
+
+        string storeDir = _dir.File(storeName);
+        AssembledContext context;
+        IReadOnlyList<Entry> log;
+        using (var store = OpenStore(storeDir))
+        {
+            JsonlCorpus.IngestAsync(store.Value, records).GetAwaiter().GetResult();
+            store.Value.TokenCounter.Name.ShouldBe(TiktokenCounter.O200kBase);
+            context = store.Value.AssembleContextAsync(request).GetAwaiter().GetResult();
+            log = ReadLogAsync(store.Value).GetAwaiter().GetResult();
+        }
+
+        int tokens = O200k.CountTokens(context.Text);
+        tokens.ShouldBeLessThanOrEqualTo(input.Budget, label);
+        context.Tokens.ShouldBe(tokens, label);
+        context.Budget.ShouldBe(input.Budget, label);
+
+        // The JSON form has no budget of its own (it carries the text plus citations); it must report the text and its count exactly.
+        AssertJsonMatches(ContextJson.Render(context), context, label);
+        AssertWellFormed(context, log, label);
+
+        return context;
     }
 
     // ---------------------------------------------------------------- (b) determinism
