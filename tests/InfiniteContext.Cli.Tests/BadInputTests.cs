@@ -170,4 +170,39 @@ public sealed class BadInputTests : IDisposable
         batch.Stderr.ShouldContain("q.jsonl:3");
         batch.Stdout.ShouldContain("\"id\":\"a\"");
     }
+
+    [Fact]
+    public async Task Semantic_commands_reject_bad_arguments_and_leave_the_store_intact()
+    {
+        await SeedAsync();
+
+        var model = await CliRunner.RunAsync("index", "--store", _store, "--model", "gpt-9", "--progress", "none");
+        model.ExitCode.ShouldBe(2, model.ToString());
+        model.Stderr.ShouldContain("--model 'gpt-9'");
+
+        var none = await CliRunner.RunAsync("index", "--store", _store, "--model", "none", "--progress", "none");
+        none.ExitCode.ShouldBe(2, none.ToString());
+        none.Stderr.ShouldContain("--model none");
+
+        // No vectors yet: dense retrieval says which command makes them.
+        var dense = await CliRunner.RunAsync("search", "fox", "--store", _store, "--retrieval", "dense");
+        dense.ExitCode.ShouldBe(2, dense.ToString());
+        dense.Stderr.ShouldContain("infctx index");
+
+        var missingStore = await CliRunner.RunAsync("index", "--store", _dir.File("nowhere"), "--model", "minilm", "--progress", "none");
+        missingStore.ExitCode.ShouldBe(3, missingStore.ToString());
+        Directory.Exists(_dir.File("nowhere")).ShouldBeFalse();
+
+        var missingFile = await CliRunner.RunAsync("eval", "locomo", _dir.File("absent.json"), "--model", "none");
+        missingFile.ExitCode.ShouldBe(2, missingFile.ToString());
+        missingFile.Stderr.ShouldContain("absent.json");
+
+        string notLocomo = _dir.File("not-locomo.json");
+        await File.WriteAllTextAsync(notLocomo, "{ this is not json");
+        var malformed = await CliRunner.RunAsync("eval", "locomo", notLocomo, "--model", "none");
+        malformed.ExitCode.ShouldBe(2, malformed.ToString());
+        malformed.Stderr.ShouldContain("not-locomo.json");
+
+        await AssertStoreIntactAsync();
+    }
 }
