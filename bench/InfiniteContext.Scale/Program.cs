@@ -17,7 +17,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (Arg(args, "--profile") is { } profileCorpus) { await Profile.RunAsync(profileCorpus); return 0; }
+        if (Arg(args, "--profile") is { } profileCorpus) { await Profile.RunAsync(profileCorpus, Path.GetFullPath(Arg(args, "--work") ?? Path.Combine("artifacts", "scale"))); return 0; }
         string sizeText = Arg(args, "--size") ?? "1M";
         long target = ParseSize(sizeText);
         string work = Path.GetFullPath(Arg(args, "--work") ?? Path.Combine("artifacts", "scale"));

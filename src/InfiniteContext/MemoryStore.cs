@@ -178,7 +178,17 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         if ((any || forgotten.Count > 0) && !IsReadOnly) _lexical.Flush();
     }
 
-    private async Task IndexAsync(IReadOnlyList<Entry> entries, CancellationToken cancellationToken)
+    /// <summary>Catch-up and reindex: analyze the batch on all cores, then add it.</summary>
+    private Task IndexAsync(IReadOnlyList<Entry> entries, CancellationToken cancellationToken)
+    {
+        var analyzer = _lexical.Analyzer;
+        var analyzed = new AnalyzedText?[entries.Count];
+        Parallel.For(0, entries.Count, new ParallelOptions { CancellationToken = cancellationToken },
+            i => analyzed[i] = AnalyzedText.Of(Retrieval.RetrievalText.For(entries[i]), analyzer));
+        return IndexAsync(entries, analyzed, cancellationToken);
+    }
+
+    private async Task IndexAsync(IReadOnlyList<Entry> entries, IReadOnlyList<AnalyzedText?>? analyzed, CancellationToken cancellationToken)
     {
         var streamIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var docs = new IndexedDoc[entries.Count];
@@ -191,7 +201,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
                     ?? throw new InvalidDataException($"Stream '{e.Stream}' of entry {e.Seq} is not in the log.");
                 streamIds[e.Stream] = sid;
             }
-            docs[i] = ToDoc(e, sid);
+            docs[i] = ToDoc(e, sid) with { Analyzed = analyzed?[i] };
         }
         _lexical.Add(docs);
     }
@@ -215,7 +225,11 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            var pipeline = new IngestPipeline(_log, TokenCounter, IndexAsync);
+            var analyzer = _lexical.Analyzer;
+            var pipeline = new IngestPipeline(
+                _log, TokenCounter,
+                e => AnalyzedText.Of(Retrieval.RetrievalText.For(e.Speaker, e.Text), analyzer),
+                IndexAsync);
             var result = await pipeline.RunAsync(items, options ?? new IngestOptions(), cancellationToken);
             _lexical.Flush();
             _indexer?.Notify();

@@ -9,6 +9,9 @@ public interface ILexicalIndex : IDisposable
     /// <summary>Highest seq whose entry is reflected in the index (persisted or in memory).</summary>
     long CoveredSeq { get; }
 
+    /// <summary>The analyzer documents and queries go through.</summary>
+    Text.ITextAnalyzer Analyzer { get; }
+
     /// <summary>Highest seq reflected in the persisted segments.</summary>
     long PersistedSeq { get; }
 
@@ -31,6 +34,9 @@ public interface ILexicalIndex : IDisposable
 public readonly record struct IndexedDoc(long Seq, int StreamId, string Text, long TimeUnixMs, EntryRole Role, string? Speaker, string? Session)
 {
     public const long NoTime = long.MinValue;
+
+    /// <summary><see cref="Text"/> already analyzed with the index's <see cref="ILexicalIndex.Analyzer"/> (ingest does this in parallel); null: the index analyzes it.</summary>
+    public Text.AnalyzedText? Analyzed { get; init; }
 }
 
 /// <summary>A resolved filter: stream ids instead of names, times as Unix milliseconds.</summary>

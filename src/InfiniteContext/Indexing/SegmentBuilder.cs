@@ -85,7 +85,8 @@ internal sealed class SegmentBuilder : IDocSource
         int local = AddDocument(doc.Seq, doc.StreamId, doc.TimeUnixMs, 0, doc.Role, doc.Speaker, doc.Session);
         _docTerms.Clear();
         _counter.Length = 0;
-        analyzer.Analyze(doc.Text, _counter);
+        if (doc.Analyzed is { } analyzed) analyzed.Replay(_counter);
+        else analyzer.Analyze(doc.Text, _counter);
         foreach (var (termId, tf) in _docTerms)
         {
             _postings[termId].Add(local, tf);

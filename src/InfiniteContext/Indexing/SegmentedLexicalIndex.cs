@@ -122,6 +122,8 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
         }
     }
 
+    public ITextAnalyzer Analyzer => _analyzer;
+
     public long PersistedSeq
     {
         get

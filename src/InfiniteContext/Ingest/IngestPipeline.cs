@@ -6,16 +6,25 @@ using InfiniteContext.Text;
 namespace InfiniteContext.Ingest;
 
 /// <summary>
-/// Two stages so both cores work: the producer reads, validates and counts tokens for batch n+1 (in parallel)
-/// while the consumer commits batch n durably and indexes it. A batch is acknowledged (progress reported)
-/// only after its commit returns.
+/// Three stages so both cores stay busy: the producer reads and validates batch n+2, then counts its tokens
+/// and analyzes its text for the lexical index on all cores; the committer writes batch n+1 to the log
+/// durably; the indexer adds batch n's already-analyzed terms to the lexical index. A batch is acknowledged
+/// (progress reported) once its commit returns; the run returns once every batch is also indexed.
 /// </summary>
-internal sealed class IngestPipeline(ILogStore log, ITokenCounter tokens, Func<IReadOnlyList<Entry>, CancellationToken, Task> onCommitted)
+/// <param name="analyze">The lexical index's view of an entry, analyzed (null: the index analyzes at commit).</param>
+/// <param name="onCommitted">Called with the entries a commit stored (duplicates left out) and their analyzed text.</param>
+internal sealed class IngestPipeline(
+    ILogStore log,
+    ITokenCounter tokens,
+    Func<NewEntry, AnalyzedText>? analyze,
+    Func<IReadOnlyList<Entry>, IReadOnlyList<AnalyzedText?>, CancellationToken, Task> onCommitted)
 {
+    private sealed record PreparedBatch(List<PreparedEntry> Entries, AnalyzedText?[] Analyzed);
+
     public async Task<IngestResult> RunAsync(IAsyncEnumerable<IngestItem> items, IngestOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var channel = Channel.CreateBounded<List<PreparedEntry>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         long problems = 0;
         IngestProblem? abortedAt = null;
         IngestProblem? lastProblem = null;
@@ -61,45 +70,74 @@ internal sealed class IngestPipeline(ILogStore log, ITokenCounter tokens, Func<I
         }
 
         long added = 0, duplicates = 0, tokenTotal = 0;
+        var committed = Channel.CreateBounded<(List<Entry> Stored, List<AnalyzedText?> Analyzed)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
 
-        async Task ConsumeAsync()
+        async Task CommitAsync()
         {
-            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+            try
             {
-                var result = await log.AppendAsync(batch, cancellationToken);
-                var stored = new List<Entry>(batch.Count);
-                foreach (var e in result.Appended)
+                await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
                 {
-                    if (e is null) { duplicates++; continue; }
-                    stored.Add(e);
-                    tokenTotal += e.Tokens;
+                    var result = await log.AppendAsync(batch.Entries, cancellationToken);
+                    var stored = new List<Entry>(batch.Entries.Count);
+                    var analyzed = new List<AnalyzedText?>(batch.Entries.Count);
+                    for (int i = 0; i < result.Appended.Count; i++)
+                    {
+                        if (result.Appended[i] is not { } e) { duplicates++; continue; }
+                        stored.Add(e);
+                        analyzed.Add(batch.Analyzed[i]);
+                        tokenTotal += e.Tokens;
+                    }
+                    added += stored.Count;
+                    // Durable now: acknowledge, then hand the batch to the index stage.
+                    options.Progress?.Report(new IngestProgress(added, duplicates, Interlocked.Read(ref problems), tokenTotal, Volatile.Read(ref lastProblem)));
+                    if (stored.Count > 0) await committed.Writer.WriteAsync((stored, analyzed), cancellationToken);
                 }
-                added += stored.Count;
-                if (stored.Count > 0) await onCommitted(stored, cancellationToken);
-                options.Progress?.Report(new IngestProgress(added, duplicates, Interlocked.Read(ref problems), tokenTotal, Volatile.Read(ref lastProblem)));
+                committed.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                committed.Writer.TryComplete(ex);
+                throw;
             }
         }
 
+        // The index stage trails the commits by at most two batches; it can never get ahead of the log.
+        async Task IndexAsync()
+        {
+            await foreach (var (stored, analyzed) in committed.Reader.ReadAllAsync(cancellationToken))
+                await onCommitted(stored, analyzed, cancellationToken);
+        }
+
         var producer = Task.Run(ProduceAsync, cancellationToken);
+        var indexer = Task.Run(IndexAsync, cancellationToken);
         try
         {
-            await ConsumeAsync();
+            await CommitAsync();
+            await indexer;
         }
         catch
         {
-            // The consumer failed (disk full, cancelled): stop the producer before surfacing the error.
+            // A stage failed (disk full, cancelled): stop the others before surfacing the first error.
             channel.Writer.TryComplete();
-            try { await producer; } catch (Exception) { /* the consumer's error is the one to report */ }
+            committed.Writer.TryComplete();
+            try { await producer; } catch (Exception) { /* the failed stage's error is the one to report */ }
+            try { await indexer; } catch (Exception) { /* likewise */ }
             throw;
         }
         await producer;
         return new IngestResult(added, duplicates, Interlocked.Read(ref problems), tokenTotal, abortedAt, clock.Elapsed);
     }
 
-    private List<PreparedEntry> Prepare(List<NewEntry> entries)
+    private PreparedBatch Prepare(List<NewEntry> entries)
     {
         var prepared = new PreparedEntry[entries.Count];
-        Parallel.For(0, entries.Count, i => prepared[i] = new PreparedEntry(entries[i], tokens.CountTokens(entries[i].Text)));
-        return [.. prepared];
+        var analyzed = new AnalyzedText?[entries.Count];
+        Parallel.For(0, entries.Count, i =>
+        {
+            prepared[i] = new PreparedEntry(entries[i], tokens.CountTokens(entries[i].Text));
+            analyzed[i] = analyze?.Invoke(entries[i]);
+        });
+        return new PreparedBatch([.. prepared], analyzed);
     }
 }

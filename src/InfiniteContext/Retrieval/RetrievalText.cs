@@ -13,6 +13,9 @@ public static class RetrievalText
     public static string For(Entry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return string.IsNullOrWhiteSpace(entry.Speaker) ? entry.Text : string.Concat(entry.Speaker, ": ", entry.Text);
+        return For(entry.Speaker, entry.Text);
     }
+
+    public static string For(string? speaker, string text) =>
+        string.IsNullOrWhiteSpace(speaker) ? text : string.Concat(speaker, ": ", text);
 }

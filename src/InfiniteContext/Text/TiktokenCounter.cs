@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.ML.Tokenizers;
 
 namespace InfiniteContext.Text;
@@ -8,15 +9,22 @@ public sealed class TiktokenCounter : ITokenCounter
     public const string O200kBase = "o200k_base";
     public const string Cl100kBase = "cl100k_base";
 
-    private static readonly Lazy<TiktokenCounter> O200k = new(() => new TiktokenCounter(O200kBase, TiktokenTokenizer.CreateForEncoding(O200kBase)));
-    private static readonly Lazy<TiktokenCounter> Cl100k = new(() => new TiktokenCounter(Cl100kBase, TiktokenTokenizer.CreateForEncoding(Cl100kBase)));
+    private static readonly Lazy<TiktokenCounter> O200k = new(() => new TiktokenCounter(O200kBase, TiktokenTokenizer.CreateForEncoding(O200kBase), AsciiPreTokenizer.Pattern.O200k));
+    private static readonly Lazy<TiktokenCounter> Cl100k = new(() => new TiktokenCounter(Cl100kBase, TiktokenTokenizer.CreateForEncoding(Cl100kBase), AsciiPreTokenizer.Pattern.Cl100k));
+
+    /// <summary>Chunks longer than this are rare (long numbers are cut at 3 digits, words are short): counted directly, not cached.</summary>
+    private const int MaxCachedChunk = 48;
 
     private readonly Tokenizer _tokenizer;
+    private readonly AsciiPreTokenizer.Pattern _pattern;
+    private readonly ChunkCountCache _cache;
 
-    private TiktokenCounter(string name, Tokenizer tokenizer)
+    private TiktokenCounter(string name, Tokenizer tokenizer, AsciiPreTokenizer.Pattern pattern)
     {
         Name = name;
         _tokenizer = tokenizer;
+        _pattern = pattern;
+        _cache = new ChunkCountCache(tokenizer);
     }
 
     public string Name { get; }
@@ -29,7 +37,28 @@ public sealed class TiktokenCounter : ITokenCounter
         _ => throw new ArgumentException($"Unknown tokenizer '{encoding}'. Known: {O200kBase}, {Cl100kBase}.", nameof(encoding)),
     };
 
-    public int CountTokens(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _tokenizer.CountTokens(text);
+    /// <summary>
+    /// Exact count. ASCII text is cut into the encoding's pre-tokenization chunks here and each chunk's count
+    /// comes from a shared cache (BPE never merges across chunks, so the sum is exact); other text goes to
+    /// the library whole. This takes token counting off the top of the ingest profile.
+    /// </summary>
+    public int CountTokens(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty) return 0;
+        if (!Ascii.IsValid(text)) return _tokenizer.CountTokens(text);
+        int total = 0;
+        for (int i = 0; i < text.Length;)
+        {
+            int end = AsciiPreTokenizer.NextChunkEnd(text, i, _pattern);
+            var chunk = text[i..end];
+            total += chunk.Length > MaxCachedChunk ? _tokenizer.CountTokens(chunk, considerPreTokenization: false) : _cache.GetOrAdd(chunk);
+            i = end;
+        }
+        return total;
+    }
+
+    /// <summary>The library's count for the given text, bypassing the chunk cache (tests compare the two).</summary>
+    internal int CountTokensUncached(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _tokenizer.CountTokens(text);
 
     public int PrefixLengthWithin(string text, int maxTokens)
     {
