@@ -110,6 +110,16 @@ internal sealed class CorpusGenerator
         return (entries, tokens);
     }
 
+    /// <summary>
+    /// The same queries, every other one naming a time inside the corpus's span (entries are a minute apart from
+    /// 2020-01-01), so the temporal channel runs for half of them.
+    /// </summary>
+    public static List<(string Query, string? Stream)> WithTimePhrases(List<(string Query, string? Stream)> queries)
+    {
+        string[] phrases = ["in January 2020", "on 2020-01-15", "last week", "in February 2020", "3 days ago", "on 10 January 2020"];
+        return queries.Select((q, i) => i % 2 == 0 ? (q.Query + " " + phrases[i / 2 % phrases.Length], q.Stream) : q).ToList();
+    }
+
     /// <summary>Queries of 2-5 words drawn from the same Zipf law: mostly mid- and low-frequency words, some common ones.</summary>
     public static List<(string Query, string? Stream)> Queries(int count, int streams, int seed)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using InfiniteContext.Embeddings;
 using InfiniteContext.Ingest;
 using InfiniteContext.Text;
 
@@ -9,7 +10,10 @@ namespace InfiniteContext.Scale;
 /// <summary>
 /// The scale benchmark of docs/BENCHMARKS.md: one corpus size per run (so memory readings are not mixed),
 /// ours and SQLite FTS5 side by side on the same entries, in the same process, on the same disk.
-/// Usage: --size 1M|10M|100M [--work DIR] [--queries N] [--out results.jsonl] [--no-fts5]
+/// Usage: --size 1M|10M|100M [--work DIR] [--queries N] [--out results.jsonl] [--no-fts5] [--model arctic-xs|minilm]
+/// With --model, every entry also gets a vector from the embedded model (timed: the indexer's throughput), and
+/// a second query run goes through all channels (lexical, dense with the query embedded by the model, and the
+/// temporal channel for the half of the queries that name a time).
 /// </summary>
 public static class Program
 {
@@ -24,6 +28,13 @@ public static class Program
         int queryCount = int.Parse(Arg(args, "--queries") ?? "500", Inv);
         string? output = Arg(args, "--out");
         bool fts5 = !args.Contains("--no-fts5");
+        EmbeddedModel? model = Arg(args, "--model") switch
+        {
+            null => null,
+            "arctic-xs" => EmbeddedModel.ArcticXs,
+            "minilm" => EmbeddedModel.MiniLM,
+            var other => throw new ArgumentException($"--model {other}: arctic-xs or minilm"),
+        };
         const int streams = 100;
         Directory.CreateDirectory(work);
 
@@ -62,6 +73,41 @@ public static class Program
         long rssDelta = Rss() - rssBefore;
         long heapDelta = GC.GetTotalMemory(true) - heapBefore;
         await reader.DisposeAsync();
+
+        object? fused = null;
+        if (model is { } m)
+        {
+            using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = m });
+            double vectorsPerSecond;
+            await using (var writer = await MemoryStore.OpenAsync(ours, new MemoryStoreOptions { Embeddings = generator, BackgroundVectorIndexing = false }))
+            {
+                var indexClock = Stopwatch.StartNew();
+                long last = 0;
+                long vectors = await writer.IndexVectorsAsync(new Progress<long>(n =>
+                {
+                    if (n - last >= 5_000) { last = n; Console.Error.WriteLine(string.Create(Inv, $"vectors: {n:N0} ({n / indexClock.Elapsed.TotalSeconds:N0}/s)")); }
+                }));
+                vectorsPerSecond = vectors / indexClock.Elapsed.TotalSeconds;
+                Console.Error.WriteLine(string.Create(Inv, $"vectors: {vectors:N0} in {indexClock.Elapsed.TotalSeconds:0.0}s = {vectorsPerSecond:N0}/s"));
+            }
+            await using var hybrid = await MemoryStore.OpenAsync(ours, new MemoryStoreOptions
+            {
+                ReadOnly = true,
+                Embeddings = generator,
+                Retrieval = new Retrieval.RetrievalOptions { Mode = Retrieval.RetrievalMode.Fused },
+            });
+            var timed = CorpusGenerator.WithTimePhrases(queries);
+            var fusedLatencies = await TimeQueries(timed, async (q, s) => (await hybrid.SearchAsync(q, s is null ? SearchFilter.All : SearchFilter.ForStream(s), 10)).Count);
+            fused = new
+            {
+                model = EmbeddedSentenceGenerator.ModelId(m),
+                vectorsPerSecond = Math.Round(vectorsPerSecond, 1),
+                queryP50Ms = Percentile(fusedLatencies, 0.50),
+                queryP99Ms = Percentile(fusedLatencies, 0.99),
+                queryMeanMs = Math.Round(fusedLatencies.Average(), 3),
+            };
+            Console.Error.WriteLine(string.Create(Inv, $"all channels: p50 {Percentile(fusedLatencies, 0.50)} ms, p99 {Percentile(fusedLatencies, 0.99)} ms"));
+        }
         long oursBytes = DirectoryBytes(ours);
 
         double ftsIngestTps = double.NaN;
@@ -103,6 +149,7 @@ public static class Program
                 residentBytesPerToken = Math.Round((double)rssDelta / tokens, 2),
                 managedHeapBytesPerToken = Math.Round((double)heapDelta / tokens, 2),
                 openMs = Math.Round(openMs, 1),
+                allChannels = fused,
             },
             fts5 = fts5 ? new
             {
