@@ -84,7 +84,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             }
             var tokenCounter = TiktokenCounter.Get(settings.Tokenizer);
             log = await SqliteLogStore.OpenAsync(logPath, options.ReadOnly, cancellationToken);
-            lexical = OpenLexical(directory, options.ReadOnly);
+            lexical = OpenLexical(directory, options.ReadOnly, options.MaxIndexTailPostings);
             var store = new MemoryStore(directory, storeLock, log, lexical, tokenCounter, options);
             if (options.Embeddings is { } generator) await store.OpenVectorsAsync(generator, cancellationToken);
             await store.CatchUpAsync(cancellationToken);
@@ -100,23 +100,23 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         }
     }
 
-    private static ILexicalIndex OpenLexical(string directory, bool readOnly)
+    private static ILexicalIndex OpenLexical(string directory, bool readOnly, long maxTailPostings)
     {
         string dir = LexicalDirectory(directory);
         if (!readOnly) System.IO.Directory.CreateDirectory(dir);
         var analyzer = new EnglishAnalyzer();
         try
         {
-            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = readOnly });
+            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = readOnly, MaxTailPostings = maxTailPostings });
         }
         catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException)
         {
             // A damaged index (or one missing a segment file) is derived data: start it empty and let catch-up rebuild it from the log
             // (on disk for a writer, in memory for a reader, which never writes).
-            if (readOnly) return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = true, IgnoreExisting = true });
+            if (readOnly) return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = true, IgnoreExisting = true, MaxTailPostings = maxTailPostings });
             System.IO.Directory.Delete(dir, recursive: true);
             System.IO.Directory.CreateDirectory(dir);
-            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions());
+            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { MaxTailPostings = maxTailPostings });
         }
     }
 
@@ -204,6 +204,8 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             docs[i] = ToDoc(e, sid) with { Analyzed = analyzed?[i] };
         }
         _lexical.Add(docs);
+        // A long ingest or catch-up writes segments as it goes: memory stays bounded, and merges keep the count low.
+        if (!IsReadOnly && _lexical.TailIsFull) _lexical.Flush();
     }
 
     private static IndexedDoc ToDoc(Entry e, int streamId) =>
@@ -339,7 +341,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             _lexical.Dispose();
             string dir = LexicalDirectory(Directory);
             if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
-            var fresh = OpenLexical(Directory, readOnly: false);
+            var fresh = OpenLexical(Directory, readOnly: false, _options.MaxIndexTailPostings);
             _lexical = fresh;
             long done = 0;
             var batch = new List<Entry>(4096);

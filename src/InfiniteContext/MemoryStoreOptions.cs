@@ -25,4 +25,7 @@ public sealed record MemoryStoreOptions
     public bool BackgroundVectorIndexing { get; init; } = true;
 
     public RetrievalOptions Retrieval { get; init; } = new();
+
+    /// <summary>Postings the lexical index keeps in memory before a writer flushes them to a segment (bounds ingest memory).</summary>
+    public long MaxIndexTailPostings { get; init; } = new Indexing.LexicalIndexOptions().MaxTailPostings;
 }

@@ -18,6 +18,9 @@ public interface ILexicalIndex : IDisposable
     /// <summary>Adds entries (seq-ascending, all above <see cref="CoveredSeq"/>) to the in-memory tail segment.</summary>
     void Add(IReadOnlyList<IndexedDoc> docs);
 
+    /// <summary>The in-memory tail has reached its size limit: the writer should <see cref="Flush"/> it to a segment.</summary>
+    bool TailIsFull { get; }
+
     /// <summary>Drops documents (forget). Persisted segments holding them are rewritten by <see cref="Flush"/>.</summary>
     void Delete(IReadOnlyCollection<long> seqs);
 

@@ -124,6 +124,16 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
 
     public ITextAnalyzer Analyzer => _analyzer;
 
+    public bool TailIsFull
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _tail.PostingCount >= _options.MaxTailPostings; }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
     public long PersistedSeq
     {
         get
