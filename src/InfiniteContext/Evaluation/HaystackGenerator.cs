@@ -21,11 +21,11 @@ public sealed class HaystackGenerator
     /// <summary>Every word the generator can write, lower-cased (needle names are checked against it).</summary>
     public static IReadOnlySet<string> Vocabulary { get; } = BuildVocabulary();
 
-    /// <summary>One paragraph of 4-11 sentences (about 90-250 o200k tokens).</summary>
+    /// <summary>One paragraph of 5-14 sentences (about 60-200 o200k tokens, 125 on average).</summary>
     public string NextParagraph()
     {
         _paragraph.Clear();
-        int sentences = 4 + _random.Next(8);
+        int sentences = 5 + _random.Next(10);
         for (int i = 0; i < sentences; i++)
         {
             if (i > 0) _paragraph.Append(' ');

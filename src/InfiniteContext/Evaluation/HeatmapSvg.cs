@@ -21,6 +21,7 @@ public static class HeatmapSvg
     private const int Top = 92;
     private const int Bottom = 56;
     private const int LegendWidth = 90;
+    private const int MinWidth = 760; // room for the subtitle when there are few panels
     private const string Font = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
     public static string Render(string title, string subtitle, IReadOnlyList<string> variants, IReadOnlyList<string> sizes, IReadOnlyList<int> depths, IReadOnlyList<NiahCell> cells)
@@ -42,7 +43,7 @@ public static class HeatmapSvg
         foreach (var c in cells) byKey[(c.Variant, c.Size, c.Depth)] = c;
 
         int panelWidth = AxisWidth + sizes.Count * CellWidth;
-        int width = Margin * 2 + variants.Count * panelWidth + Math.Max(0, variants.Count - 1) * PanelGap + LegendWidth;
+        int width = Math.Max(MinWidth, Margin * 2 + variants.Count * panelWidth + Math.Max(0, variants.Count - 1) * PanelGap + LegendWidth);
         int gridHeight = depths.Count * CellHeight;
         int height = Top + gridHeight + Bottom;
 
@@ -99,7 +100,7 @@ public static class HeatmapSvg
         }
 
         // Legend: a vertical gradient from 0% (bottom) to 100% (top) in the cells' colour scale.
-        int legendLeft = width - Margin - LegendWidth + 24;
+        int legendLeft = Margin + variants.Count * panelWidth + Math.Max(0, variants.Count - 1) * PanelGap + 24;
         x.WriteStartElement("defs");
         x.WriteStartElement("linearGradient");
         x.WriteAttributeString("id", "accuracy");
