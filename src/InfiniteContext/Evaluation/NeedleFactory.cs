@@ -144,7 +144,7 @@ public sealed class NeedleFactory
         while (true)
         {
             int n = 120 + _random.Next(9780);
-            if (_numbers.Add(n)) return n;
+            if (!LooksLikeYear(n) && _numbers.Add(n)) return n;
         }
     }
 
@@ -153,9 +153,12 @@ public sealed class NeedleFactory
         while (true)
         {
             int n = number + (_random.Next(2) == 0 ? -1 : 1) * (1 + _random.Next(40));
-            if (n > 0 && _numbers.Add(n)) return n;
+            if (n > 0 && !LooksLikeYear(n) && _numbers.Add(n)) return n;
         }
     }
+
+    /// <summary>A number that could be a needle's year would not be the one term that tells it from its distractor.</summary>
+    private static bool LooksLikeYear(int n) => n is >= 1850 and <= 2050;
 
     private DateOnly Date()
     {
