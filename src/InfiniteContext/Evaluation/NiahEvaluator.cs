@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using InfiniteContext.Ingest;
+
+namespace InfiniteContext.Evaluation;
+
+/// <summary>Where a run is: phase ("haystack", "vectors", "queries"), and done out of total in the phase's unit.</summary>
+public readonly record struct NiahProgress(string Phase, double Done, double Total);
+
+/// <summary>
+/// Needle in a haystack at sizes no context window reaches. For one size: streams a generated haystack
+/// with the plan's needles through the store's normal ingest (bounded memory: one paragraph and the plan),
+/// embeds it if the store has a model, then asks every probe's question through the store's normal search
+/// and scores rank 1 and top k per (variant, depth) cell, with query latency p50/p99. Everything but the
+/// timings is a function of the options' seed and the size.
+/// </summary>
+public sealed class NiahEvaluator(NiahOptions options)
+{
+    private const int WarmUpQueries = 5;
+
+    /// <summary>Runs one haystack size against an empty, writable store.</summary>
+    public async Task<NiahSizeResult> RunAsync(MemoryStore store, string sizeLabel, long targetTokens, IProgress<NiahProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sizeLabel);
+        var stats = await store.GetStatsAsync(cancellationToken);
+        if (stats.Entries > 0) throw new ArgumentException($"The store '{store.Directory}' already holds {stats.Entries} entries; a haystack needs an empty store.");
+
+        var plan = NiahPlan.Create(targetTokens, options);
+        var haystack = new HaystackStream(new HaystackGenerator(options.Seed), plan, store.TokenCounter);
+        var clock = Stopwatch.StartNew();
+        var ingest = await store.IngestAsync(haystack.ReadAsync(cancellationToken), new IngestOptions
+        {
+            Progress = new InlineProgress<IngestProgress>(_ => progress?.Report(new NiahProgress("haystack", haystack.HaystackTokens, targetTokens))),
+        }, cancellationToken);
+        if (ingest.AbortedAt is { } problem) throw new InvalidOperationException($"The haystack could not be stored: {problem}");
+        double ingestSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        long vectors = 0;
+        if (store.HasVectors)
+        {
+            long total = ingest.Added;
+            vectors = await store.IndexVectorsAsync(new InlineProgress<long>(n => progress?.Report(new NiahProgress("vectors", n, total))), cancellationToken);
+        }
+        double indexSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var filter = SearchFilter.ForStream(HaystackStream.StreamName);
+        var scores = await ScoreAsync(plan.Probes, sizeLabel, (q, k, ct) => store.SearchAsync(q, filter, k, ct), progress, cancellationToken);
+        double querySeconds = clock.Elapsed.TotalSeconds;
+
+        var timings = new NiahTimings(Math.Round(ingestSeconds, 3), Math.Round(indexSeconds, 3), Math.Round(querySeconds, 3), scores.P50Ms, scores.P99Ms,
+            Math.Round(ingest.Tokens / Math.Max(ingestSeconds, 1e-9)));
+        return new NiahSizeResult(sizeLabel, targetTokens, haystack.HaystackTokens, ingest.Tokens, ingest.Added, haystack.Inserted, vectors, scores.Cells, scores.Misses, timings);
+    }
+
+    /// <summary>Asks every probe's question and scores the answers by entry id; cells come out in depth order, variants in option order.</summary>
+    public async Task<NiahScores> ScoreAsync(IReadOnlyList<NeedleProbe> probes, string sizeLabel,
+        Func<string, int, CancellationToken, Task<IReadOnlyList<SearchHit>>> search, IProgress<NiahProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        ArgumentNullException.ThrowIfNull(search);
+        // Untimed warm-up: the first queries pay for JIT and cold pages, which would flatter larger haystacks' p50 by comparison.
+        foreach (var probe in probes.Take(WarmUpQueries)) await search(probe.Question, options.Top, cancellationToken);
+
+        var latencies = new List<double>(probes.Count);
+        var counts = new Dictionary<(NeedleVariant, int), int[]>();
+        var misses = new List<NiahMiss>();
+        int done = 0;
+        foreach (var probe in probes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long start = Stopwatch.GetTimestamp();
+            var hits = await search(probe.Question, options.Top, cancellationToken);
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            var outcome = NeedleOutcome.Score(probe, hits, options.Top);
+            if (!counts.TryGetValue((probe.Variant, probe.Depth), out var c)) counts[(probe.Variant, probe.Depth)] = c = new int[4];
+            c[0]++;
+            if (outcome.AtRank1) c[1]++;
+            if (outcome.WithinTopK) c[2]++;
+            if (outcome.DistractorAtRank1) c[3]++;
+            if (!outcome.AtRank1)
+                misses.Add(new NiahMiss(probe.Variant.ToWire(), sizeLabel, probe.Depth, probe.Question, probe.Needles[0].Id, outcome.NeedleRank, outcome.TopHitId, hits.Count > 0 ? hits[0].Entry.Text : null));
+            progress?.Report(new NiahProgress("queries", ++done, probes.Count));
+        }
+        var cells = new List<NiahCell>();
+        foreach (var variant in options.Variants)
+            foreach (int depth in options.Depths)
+                if (counts.TryGetValue((variant, depth), out var c))
+                    cells.Add(new NiahCell(variant.ToWire(), sizeLabel, depth, c[0], c[1], c[2], c[3]));
+        latencies.Sort();
+        return new NiahScores(cells, misses, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 3);
+
+    /// <summary>Calls back on the reporting thread, in order (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
+    private sealed class InlineProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
+    }
+}
+
+/// <summary>The scored probes of one haystack size.</summary>
+public sealed record NiahScores(IReadOnlyList<NiahCell> Cells, IReadOnlyList<NiahMiss> Misses, double P50Ms, double P99Ms);

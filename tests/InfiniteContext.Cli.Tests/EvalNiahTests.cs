@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using InfiniteContext.Cli.Tests.Support;
+
+namespace InfiniteContext.Cli.Tests;
+
+/// <summary><c>infctx eval niah</c> end to end on a small haystack: JSON, heatmap, determinism, bad arguments.</summary>
+public sealed class EvalNiahTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static readonly string[] SmallRun = ["eval", "niah", "--sizes", "20K", "--depths", "0,50,100", "--variant", "single,near-miss", "--needles", "2", "--seed", "5", "--progress", "plain"];
+
+    /// <summary>The document without what may differ between runs with one seed: timings and file paths.</summary>
+    private static string Deterministic(string json)
+    {
+        var node = JsonNode.Parse(json)!.AsObject();
+        node.Remove("files");
+        foreach (var size in node["sizes"]!.AsArray()) size!.AsObject().Remove("timings");
+        return node.ToJsonString();
+    }
+
+    [Fact]
+    public async Task A_small_run_writes_json_and_a_heatmap_with_one_cell_per_size_and_depth_and_repeats_exactly_for_its_seed()
+    {
+        string out1 = _dir.File("out1"), out2 = _dir.File("out2");
+        var r = await CliRunner.RunAsync([.. SmallRun, "--out", out1, "--json"]);
+        r.ExitCode.ShouldBe(0, r.ToString());
+        r.Stderr.ShouldContain("niah 20K");
+        // A PNG beside the SVG when the machine has a renderer; otherwise a note says why not and the run still succeeds.
+        (File.Exists(Path.Combine(out1, "niah.png")) || r.Stderr.Contains("no PNG written", StringComparison.Ordinal)).ShouldBeTrue(r.Stderr);
+
+        var doc = JsonNode.Parse(r.Stdout)!;
+        File.ReadAllText(Path.Combine(out1, "niah.json")).ShouldContain("\"benchmark\": \"niah\"");
+        doc["variants"]!.AsArray().Select(v => (string)v!).ShouldBe(["single", "near-miss"]);
+        var cells = doc["cells"]!.AsArray();
+        cells.Count.ShouldBe(2 * 3);
+        cells.ShouldAllBe(c => (int)c!["probes"]! == 2);
+        var size = doc["sizes"]![0]!;
+        ((long)size["haystackTokens"]!).ShouldBeInRange(20_000, 20_400);
+        ((long)size["needleEntries"]!).ShouldBe(3 * 2 * 2 + 3 * 2 * 2); // needles plus two distractors per near-miss needle
+        ((double)size["timings"]!["queryP50Ms"]!).ShouldBeGreaterThan(0);
+
+        var svg = XDocument.Load(Path.Combine(out1, "niah.svg"));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var rects = svg.Descendants(ns + "rect").Where(e => (string?)e.Attribute("class") == "cell").ToList();
+        rects.Count.ShouldBe(2 * 1 * 3);
+        rects.Select(e => ((string)e.Attribute("data-variant")!, (string)e.Attribute("data-depth")!)).Distinct().Count().ShouldBe(6);
+        rects.ShouldAllBe(e => (string)e.Attribute("data-size")! == "20K");
+
+        var again = await CliRunner.RunAsync([.. SmallRun, "--out", out2, "--json"]);
+        again.ExitCode.ShouldBe(0, again.ToString());
+        Deterministic(again.Stdout).ShouldBe(Deterministic(r.Stdout));
+        var other = await CliRunner.RunAsync([.. SmallRun[..^4], "--seed", "6", "--progress", "none", "--out", out2, "--json"]);
+        Deterministic(other.Stdout).ShouldNotBe(Deterministic(r.Stdout));
+    }
+
+    [Fact]
+    public async Task Without_json_it_prints_a_table_per_variant_and_keeps_the_stores_it_was_given()
+    {
+        string stores = _dir.File("stores");
+        var r = await CliRunner.RunAsync("eval", "niah", "--sizes", "10K", "--depths", "50", "--variant", "multi", "--needles", "1", "--store", stores, "--out", _dir.File("o"));
+        r.ExitCode.ShouldBe(0, r.ToString());
+        r.Stdout.ShouldContain("multi: rank 1 (top 10) per depth and size");
+        r.Stdout.ShouldContain("| 50% |");
+        r.Stdout.ShouldContain("niah.svg");
+        File.Exists(Path.Combine(stores, "niah-10K", "log.db")).ShouldBeTrue();
+
+        var reuse = await CliRunner.RunAsync("eval", "niah", "--sizes", "10K", "--depths", "50", "--store", stores, "--out", _dir.File("o"));
+        reuse.ExitCode.ShouldBe(2);
+        reuse.Stderr.ShouldContain("niah-10K");
+        reuse.Stderr.ShouldContain("not empty");
+    }
+
+    [Theory]
+    [InlineData("--sizes", "12", "--sizes")]
+    [InlineData("--sizes", "1X", "--sizes")]
+    [InlineData("--depths", "0,150", "--depths")]
+    [InlineData("--variant", "haystack", "--variant")]
+    [InlineData("--model", "gpt", "--model")]
+    [InlineData("--needles", "0", "at least 1")]
+    public async Task Bad_arguments_name_the_option_and_exit_2(string option, string value, string expected)
+    {
+        var r = await CliRunner.RunAsync("eval", "niah", option, value, "--out", _dir.File("bad"));
+        r.ExitCode.ShouldBe(2, r.ToString());
+        r.Stderr.ShouldContain(expected);
+        Directory.Exists(_dir.File("bad")).ShouldBeFalse();
+    }
+}
