@@ -52,6 +52,8 @@ public static class Program
 
         var raw = new List<double>();
         var indexer = new List<double>();
+        var rawCpu = new List<double>();
+        var indexerCpu = new List<double>();
         for (int round = 1; round <= rounds; round++)
         {
             // ABBA order across rounds: neither side always runs first.
@@ -60,19 +62,23 @@ public static class Program
             {
                 if ((side == 0) == rawFirst)
                 {
+                    var cpu = Cpu();
                     double s = await RawAsync(generator, texts, batch);
+                    rawCpu.Add(Cpu() - cpu);
                     raw.Add(texts.Count / s);
-                    Console.Error.WriteLine(string.Create(Inv, $"round {round} raw model: {s:0.00}s = {texts.Count / s:N1} entries/s"));
+                    Console.Error.WriteLine(string.Create(Inv, $"round {round} raw model: {s:0.00}s = {texts.Count / s:N1} entries/s, {rawCpu[^1]:0.00} CPU-s"));
                 }
                 else
                 {
                     string dir = Path.Combine(work, $"round-{round}");
                     if (Directory.Exists(dir)) Directory.Delete(dir, true);
                     CopyDirectory(template, dir);
+                    var cpu = Cpu();
                     var (s, added) = await IndexerAsync(generator, dir);
+                    indexerCpu.Add(Cpu() - cpu);
                     if (added != texts.Count) throw new InvalidOperationException($"the indexer added {added} vectors, expected {texts.Count}");
                     indexer.Add(added / s);
-                    Console.Error.WriteLine(string.Create(Inv, $"round {round} indexer:   {s:0.00}s = {added / s:N1} entries/s"));
+                    Console.Error.WriteLine(string.Create(Inv, $"round {round} indexer:   {s:0.00}s = {added / s:N1} entries/s, {indexerCpu[^1]:0.00} CPU-s"));
                     Directory.Delete(dir, true);
                 }
             }
@@ -99,7 +105,9 @@ public static class Program
         Console.Out.WriteLine("| --- | ---: | ---: | --- |");
         Console.Out.WriteLine(string.Create(Inv, $"| raw model (GenerateAsync, batches of {batch}) | {rawMedian:N1} | {rawMedian * tokensPerEntry:N0} | {string.Join(", ", raw.Select(r => r.ToString("N1", Inv)))} |"));
         Console.Out.WriteLine(string.Create(Inv, $"| VectorIndexer (IndexVectorsAsync) | {indexerMedian:N1} | {indexerMedian * tokensPerEntry:N0} | {string.Join(", ", indexer.Select(r => r.ToString("N1", Inv)))} |"));
-        Console.Out.WriteLine(string.Create(Inv, $"indexer / raw = {indexerMedian / rawMedian:0.000}"));
+        Console.Out.WriteLine(string.Create(Inv, $"indexer / raw = {indexerMedian / rawMedian:0.000} (medians of wall-clock rates); per round, adjacent in time: {string.Join(", ", indexer.Zip(raw, (i, r) => (i / r).ToString("0.000", Inv)))}"));
+        // CPU time of this process: what other processes on a shared machine do to the wall clock hardly moves it.
+        Console.Out.WriteLine(string.Create(Inv, $"CPU-seconds per run, median: raw {Median(rawCpu):0.00}, indexer {Median(indexerCpu):0.00}; raw / indexer = {Median(rawCpu) / Median(indexerCpu):0.000}"));
         // What the ratio would be if the model ran at the raw median and the indexer added only its own (instant-model) time.
         double rawSeconds = texts.Count / rawMedian;
         Console.Out.WriteLine(string.Create(Inv, $"indexer's own work (instant model): median {overheadMedian:0.000} s for {texts.Count:N0} entries = {overheadMedian / rawSeconds:P1} of the raw model's time; bound on the ratio if serial: {rawSeconds / (rawSeconds + overheadMedian):0.000}"));
@@ -108,7 +116,7 @@ public static class Program
             await File.AppendAllTextAsync(output, JsonSerializer.Serialize(new
             {
                 date = DateTime.UtcNow.ToString("o", Inv), entries = texts.Count, tokens, batch, model = EmbeddedSentenceGenerator.ModelId(model),
-                cores = Environment.ProcessorCount, rawEntriesPerSecond = raw, indexerEntriesPerSecond = indexer, instantModelIndexerSeconds = overhead, ratio = indexerMedian / rawMedian,
+                cores = Environment.ProcessorCount, rawEntriesPerSecond = raw, indexerEntriesPerSecond = indexer, instantModelIndexerSeconds = overhead, rawCpuSeconds = rawCpu, indexerCpuSeconds = indexerCpu, ratio = indexerMedian / rawMedian,
             }) + "\n");
         }
         Directory.Delete(template, true);
@@ -144,6 +152,8 @@ public static class Program
         long added = await store.IndexVectorsAsync();
         return (clock.Elapsed.TotalSeconds, added);
     }
+
+    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private static void CopyDirectory(string from, string to)
     {
