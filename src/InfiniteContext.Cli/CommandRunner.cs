@@ -18,6 +18,7 @@ internal static class CommandRunner
             Console.Error.WriteLine("infctx: cancelled");
             return ExitCodes.Failure;
         }
+        catch (InfiniteContext.OpenAI.EmbeddingEndpointException ex) { return Fail(ExitCodes.EndpointFailed, ex.Message); }
         catch (CliUsageException ex) { return Fail(ExitCodes.BadInput, ex.Message); }
         catch (IngestException ex) { return Fail(ExitCodes.BadInput, ex.Message); }
         catch (JsonException ex) { return Fail(ExitCodes.BadInput, ex.Message); }

@@ -12,4 +12,6 @@ public static class ExitCodes
     public const int StoreNotFound = 3;
     /// <summary>Another process holds the store's writer lock.</summary>
     public const int StoreLocked = 4;
+    /// <summary>The embeddings endpoint could not be reached or answered with an error or unusable vectors.</summary>
+    public const int EndpointFailed = 5;
 }

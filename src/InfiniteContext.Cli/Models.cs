@@ -1,19 +1,29 @@
 using System.CommandLine;
 using InfiniteContext.Embeddings;
+using InfiniteContext.OpenAI;
 using InfiniteContext.Retrieval;
+using Microsoft.Extensions.AI;
 
 namespace InfiniteContext.Cli;
 
 /// <summary>
-/// Which embedding model a command uses. A store has vectors once <c>infctx index</c> has run; reads then
-/// use them automatically (the model that made them embeds the query).
+/// Which embedding model a command uses: an embedded one, or a model behind an OpenAI-compatible endpoint
+/// (<c>--model openai:NAME --embeddings-endpoint URL</c>). A store has vectors once <c>infctx index</c> has run;
+/// the model that made them is recorded beside them (<see cref="ModelDescriptor"/>) and reads use it automatically.
 /// </summary>
 internal static class Models
 {
-    public static Option<string> ModelOption() => new("--model")
+    public const string EndpointPrefix = "openai:";
+    public const string ApiKeyEnvironmentVariable = "INFCTX_EMBEDDINGS_API_KEY";
+    public const string EndpointEnvironmentVariable = "INFCTX_EMBEDDINGS_ENDPOINT";
+    public static readonly Uri OpenAiEndpoint = new("https://api.openai.com/v1");
+
+    /// <summary>--model; <paramref name="fallback"/> null means "the store's model, else arctic-xs".</summary>
+    public static Option<string?> ModelOption(string? fallback = "arctic-xs") => new("--model")
     {
-        Description = "Embedding model: arctic-xs (default), minilm, or none (lexical only).",
-        DefaultValueFactory = _ => "arctic-xs",
+        Description = "Embedding model: arctic-xs" + (fallback is null ? " (default unless the store already has vectors of another)" : " (default)")
+            + ", minilm, openai:NAME (a model behind --embeddings-endpoint), or none (lexical only).",
+        DefaultValueFactory = _ => fallback,
     };
 
     public static Option<RetrievalMode?> RetrievalOption() => new("--retrieval")
@@ -21,23 +31,108 @@ internal static class Models
         Description = "lexical, dense or fused (default: fused when the store has vectors, lexical otherwise).",
     };
 
-    public static EmbeddedModel? Parse(string? name) => name?.ToLowerInvariant() switch
+    /// <summary>
+    /// The model a writing command (index, eval) uses: the one named, with the endpoint settings given; for the
+    /// model the store already holds, whatever was not given again comes from its descriptor (endpoint, prefix,
+    /// and always the dimensions, so an endpoint that changed its vectors is caught). Null for <c>none</c>.
+    /// </summary>
+    public static ModelDescriptor? Choose(string? name, EndpointSettings settings, string? storeDirectory)
     {
+        var stored = storeDirectory is null ? [] : Stored(storeDirectory);
+        ModelDescriptor? chosen;
+        if (name is null)
+        {
+            chosen = (stored.Count > 0 ? stored[0] : null) ?? ModelDescriptor.ForEmbedded(EmbeddedModel.ArcticXs);
+            if (!chosen.IsEndpoint && settings.Given) throw new CliUsageException("--embeddings-endpoint and --query-prefix need --model openai:NAME.");
+        }
+        else if (name.StartsWith(EndpointPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            string model = name[EndpointPrefix.Length..];
+            if (string.IsNullOrWhiteSpace(model)) throw new CliUsageException($"--model '{name}' names no model: write openai:NAME, e.g. openai:nomic-embed-text.");
+            chosen = new ModelDescriptor { Kind = ModelDescriptor.EndpointKind, Model = model };
+        }
+        else
+        {
+            var embedded = ParseEmbedded(name);
+            if (embedded is null) return null;
+            if (settings.Given) throw new CliUsageException("--embeddings-endpoint and --query-prefix need --model openai:NAME.");
+            chosen = ModelDescriptor.ForEmbedded(embedded.Value);
+        }
+        if (!chosen.IsEndpoint) return chosen;
+        var before = stored.FirstOrDefault(d => d.ModelId == chosen.ModelId);
+        string? endpoint = settings.Endpoint ?? before?.Endpoint ?? Environment.GetEnvironmentVariable(EndpointEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(endpoint)) endpoint = OpenAiEndpoint.AbsoluteUri;
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new CliUsageException($"--embeddings-endpoint '{endpoint}' is not an http(s) URL.");
+        return chosen with
+        {
+            Endpoint = uri.AbsoluteUri.TrimEnd('/'),
+            QueryPrefix = settings.QueryPrefix ?? before?.QueryPrefix,
+            Dimensions = before?.Dimensions,
+        };
+    }
+
+    /// <summary>An embedded model by name (commands that build their own stores, like <c>eval niah</c>); null for <c>none</c>.</summary>
+    public static EmbeddedModel? ParseEmbedded(string? name) => name?.ToLowerInvariant() switch
+    {
+        null => null,
         "arctic-xs" or "arctic" or "arcticxs" => EmbeddedModel.ArcticXs,
         "minilm" or "mini-lm" => EmbeddedModel.MiniLM,
         "none" => null,
-        _ => throw new CliUsageException($"--model '{name}' is not one of arctic-xs, minilm, none."),
+        _ => throw new CliUsageException($"--model '{name}' is not one of arctic-xs, minilm, openai:NAME, none."),
     };
 
-    /// <summary>The embedded model whose vectors the store already holds, if any.</summary>
-    public static EmbeddedModel? InStore(string storeDirectory)
+    /// <summary>The generator for a model; an endpoint's API key comes only from the environment.</summary>
+    public static IEmbeddingGenerator<string, Embedding<float>> CreateGenerator(ModelDescriptor model, EndpointSettings? settings = null)
     {
-        string dir = Path.Combine(storeDirectory, "index", "vectors");
-        if (!Directory.Exists(dir)) return null;
-        foreach (var model in new[] { EmbeddedModel.ArcticXs, EmbeddedModel.MiniLM })
-            if (File.Exists(Path.Combine(dir, EmbeddedSentenceGenerator.ModelId(model) + ".vec"))) return model;
-        return null;
+        if (!model.IsEndpoint) return new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = model.EmbeddedModel });
+        var tuning = settings ?? EndpointSettings.Defaults;
+        return new EndpointEmbeddingGenerator(new EmbeddingEndpointOptions
+        {
+            Endpoint = new Uri(model.Endpoint!),
+            Model = model.Model,
+            ApiKey = Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable),
+            QueryPrefix = model.QueryPrefix,
+            Dimensions = model.Dimensions,
+            MaxBatchSize = tuning.BatchSize,
+            MaxRetries = tuning.Retries,
+            Timeout = tuning.Timeout,
+        });
     }
+
+    /// <summary>Records the model beside its vectors, with the vector length the store now holds.</summary>
+    public static void Remember(string storeDirectory, ModelDescriptor model, IEmbeddingGenerator<string, Embedding<float>> generator)
+    {
+        int? dims = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions ?? model.Dimensions;
+        var current = model with { Dimensions = dims };
+        string path = ModelDescriptor.PathFor(storeDirectory, model.ModelId);
+        if (!File.Exists(path) || ModelDescriptor.Read(path) != current) current.Write(storeDirectory);
+    }
+
+    /// <summary>
+    /// The models whose vectors the store holds, most recently written first: from their descriptors, or, for
+    /// stores indexed before descriptors existed, from the embedded models' vector file names.
+    /// </summary>
+    public static IReadOnlyList<ModelDescriptor> Stored(string storeDirectory)
+    {
+        string dir = ModelDescriptor.VectorDirectory(storeDirectory);
+        if (!Directory.Exists(dir)) return [];
+        var found = new List<(ModelDescriptor Model, DateTime Written)>();
+        foreach (var vec in Directory.EnumerateFiles(dir, "*.vec"))
+        {
+            string stem = Path.GetFileNameWithoutExtension(vec);
+            string descriptor = Path.Combine(dir, stem + ModelDescriptor.Extension);
+            ModelDescriptor? model = File.Exists(descriptor) ? ModelDescriptor.Read(descriptor)
+                : stem == EmbeddedSentenceGenerator.ModelId(EmbeddedModel.ArcticXs) ? ModelDescriptor.ForEmbedded(EmbeddedModel.ArcticXs)
+                : stem == EmbeddedSentenceGenerator.ModelId(EmbeddedModel.MiniLM) ? ModelDescriptor.ForEmbedded(EmbeddedModel.MiniLM)
+                : null;
+            if (model is not null) found.Add((model, File.GetLastWriteTimeUtc(vec)));
+        }
+        return found.OrderByDescending(f => f.Written).ThenBy(f => f.Model.ModelId, StringComparer.Ordinal).Select(f => f.Model).ToList();
+    }
+
+    /// <summary>The model whose vectors the store holds (the most recently indexed, if several), if any.</summary>
+    public static ModelDescriptor? InStore(string storeDirectory) => Stored(storeDirectory) is { Count: > 0 } all ? all[0] : null;
 
     /// <summary>Store options for a read: the store's own vector model unless retrieval is lexical.</summary>
     public static MemoryStoreOptions ForRead(string storeDirectory, RetrievalMode? retrieval)
@@ -48,7 +143,7 @@ internal static class Models
         return new MemoryStoreOptions
         {
             ReadOnly = true,
-            Embeddings = inStore is { } m ? new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = m }) : null,
+            Embeddings = inStore is { } m ? CreateGenerator(m) : null,
             Retrieval = new RetrievalOptions { Mode = retrieval ?? RetrievalMode.Fused },
         };
     }

@@ -126,8 +126,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         string modelId = metadata?.DefaultModelId ?? "default";
         int dimensions = metadata?.DefaultModelDimensions
             ?? (await generator.GenerateAsync(["dimension probe"], cancellationToken: cancellationToken))[0].Vector.Length;
-        string safe = string.Concat(modelId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
-        string path = Path.Combine(Directory, "index", "vectors", safe + ".vec");
+        string path = Path.Combine(Directory, "index", "vectors", VectorStore.FileStem(modelId) + ".vec");
         try
         {
             _vectors = VectorStore.Open(path, modelId, dimensions, IsReadOnly);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using InfiniteContext.Cli.Output;
-using InfiniteContext.Embeddings;
 using InfiniteContext.Evaluation;
 using InfiniteContext.Retrieval;
 using InfiniteContext.Ingest;
@@ -27,8 +26,10 @@ internal static class EvalCommand
         var json = CommonOptions.Json();
         var model = Models.ModelOption();
         var retrieval = Models.RetrievalOption();
+        var endpoint = new EndpointSettings.Options();
         var expansion = new Option<bool>("--no-expansion") { Description = "Rank without temporal-contiguity expansion and session aggregation (for ablations)." };
         var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion };
+        endpoint.AddTo(cmd);
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
             var input = result.GetValue(file)!;
@@ -38,16 +39,18 @@ internal static class EvalCommand
             string dir = given ?? Path.Combine(Path.GetTempPath(), "infctx-eval-" + Guid.NewGuid().ToString("N")[..8]);
             try
             {
-                var chosen = Models.Parse(result.GetValue(model));
+                var settings = endpoint.Read(result);
+                var chosen = Models.Choose(result.GetValue(model), settings, given);
                 var mode = result.GetValue(retrieval) ?? (chosen is null ? RetrievalMode.Lexical : RetrievalMode.Fused);
                 if (mode != RetrievalMode.Lexical && chosen is null) throw new CliUsageException($"--retrieval {mode.ToString().ToLowerInvariant()} needs an embedding model.");
-                using var generator = chosen is { } m ? new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = m }) : null;
+                using var generator = chosen is { } m && mode != RetrievalMode.Lexical ? Models.CreateGenerator(m, settings) : null;
                 await using var memory = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions
                 {
                     Embeddings = mode == RetrievalMode.Lexical ? null : generator,
                     BackgroundVectorIndexing = false,
                     Retrieval = new RetrievalOptions { Mode = mode, Expansion = !result.GetValue(expansion) },
                 }, ct);
+                if (generator is not null) Models.Remember(memory.Directory, chosen!, generator);
                 var clock = Stopwatch.StartNew();
                 var sources = new IngestSources(memory.TokenCounter);
                 var ingest = await memory.IngestAsync(sources.ReadAsync(input.FullName, IngestFormat.Locomo, new IngestReaderOptions(), ct), new IngestOptions { OnError = OnError.Skip }, ct);
@@ -55,7 +58,7 @@ internal static class EvalCommand
                 clock.Restart();
                 long vectors = memory.HasVectors ? await memory.IndexVectorsAsync(null, ct) : 0;
                 double indexSeconds = clock.Elapsed.TotalSeconds;
-                string label = mode == RetrievalMode.Lexical ? "lexical (BM25)" : $"{mode.ToString().ToLowerInvariant()} ({EmbeddedSentenceGenerator.ModelId(chosen!.Value)})";
+                string label = mode == RetrievalMode.Lexical ? "lexical (BM25)" : $"{mode.ToString().ToLowerInvariant()} ({chosen!.ModelId})";
                 label += result.GetValue(expansion) ? ", no expansion" : ", with expansion";
                 var evaluator = new LocomoEvaluator((q, stream, k, token) => memory.SearchAsync(q, SearchFilter.ForStream(stream), k, mode, token));
                 var report = await evaluator.EvaluateAsync(samples, null, ct);

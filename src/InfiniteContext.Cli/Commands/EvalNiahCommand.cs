@@ -51,7 +51,7 @@ internal static class EvalNiahCommand
                 Needles = new NeedleOptions { Distractors = result.GetValue(distractors), MultiNeedles = result.GetValue(multi) },
             };
             options.Validate();
-            var chosen = Models.Parse(result.GetValue(model));
+            var chosen = Models.ParseEmbedded(result.GetValue(model));
             string? storeRoot = result.GetValue(store);
             string output = Path.GetFullPath(result.GetValue(outDir)!);
             var mode = ProgressModes.Resolve(result.GetValue(progress));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using InfiniteContext.Cli.Output;
-using InfiniteContext.Embeddings;
 
 namespace InfiniteContext.Cli.Commands;
 
@@ -11,17 +10,22 @@ internal static class IndexCommand
     public static Command Create()
     {
         var store = CommonOptions.Store();
-        var model = Models.ModelOption();
+        var model = Models.ModelOption(fallback: null);
+        var endpoint = new EndpointSettings.Options();
         var wait = new Option<bool>("--wait") { Description = "Return only when every entry has its vector (the default; kept for scripts that say it)." };
         var progress = new Option<ProgressMode>("--progress") { Description = "auto, bar, plain or none.", DefaultValueFactory = _ => ProgressMode.Auto };
         var json = CommonOptions.Json();
-        var cmd = new Command("index", "Embed every entry that has no vector yet, with the embedded model.") { store, model, wait, progress, json };
+        var cmd = new Command("index", "Embed every entry that has no vector yet, with an embedded model or an OpenAI-compatible endpoint.") { store, model, wait, progress, json };
+        endpoint.AddTo(cmd);
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
-            var chosen = Models.Parse(result.GetValue(model)) ?? throw new CliUsageException("--model none has nothing to index.");
             string dir = CommonOptions.RequireStore(result, store);
-            using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = chosen });
+            var settings = endpoint.Read(result);
+            var chosen = Models.Choose(result.GetValue(model), settings, dir) ?? throw new CliUsageException("--model none has nothing to index.");
+            using var generator = Models.CreateGenerator(chosen, settings);
             await using var memory = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions { CreateIfMissing = false, Embeddings = generator, BackgroundVectorIndexing = false }, ct);
+            // Before any vector is added: a run cut short still leaves a store whose reads know the model.
+            Models.Remember(memory.Directory, chosen, generator);
             var before = await memory.GetStatsAsync(ct);
             long pending = before.VectorsPending;
             var display = new ProgressDisplay(result.GetValue(progress), "index", TimeSpan.FromSeconds(1));

@@ -10,6 +10,9 @@ namespace InfiniteContext.Vectors;
 /// </summary>
 public sealed class VectorIndexer : IAsyncDisposable
 {
+    /// <summary>Entries per model call: what the store uses unless told otherwise (benchmarks compare against it).</summary>
+    public const int DefaultBatchSize = 64;
+
     private readonly ILogStore _log;
     private readonly VectorStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
@@ -20,7 +23,7 @@ public sealed class VectorIndexer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public VectorIndexer(ILogStore log, VectorStore store, IEmbeddingGenerator<string, Embedding<float>> generator, int batchSize = 64)
+    public VectorIndexer(ILogStore log, VectorStore store, IEmbeddingGenerator<string, Embedding<float>> generator, int batchSize = DefaultBatchSize)
     {
         _log = log;
         _store = store;

@@ -52,6 +52,10 @@ public sealed class VectorStore : IDisposable
         get { lock (_gate) return _count == 0 ? 0 : _seqs[_count - 1]; }
     }
 
+    /// <summary>The file name (without extension) a model's vectors live under: the model id with unsafe characters replaced.</summary>
+    public static string FileStem(string modelId) =>
+        string.Concat(modelId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
+
     public static VectorStore Open(string path, string modelId, int dimensions, bool readOnly)
     {
         var store = new VectorStore(path, modelId, dimensions, readOnly);

@@ -26,14 +26,23 @@ public static class CliRunner
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["CI"] = "true";
         psi.Environment.Remove("INFCTX_STORE");
+        psi.Environment.Remove("INFCTX_EMBEDDINGS_API_KEY");
+        psi.Environment.Remove("INFCTX_EMBEDDINGS_ENDPOINT");
         return psi;
     }
 
     public static async Task<CliResult> RunAsync(params string[] args) => await RunWithInputAsync(null, args);
 
-    public static async Task<CliResult> RunWithInputAsync(string? stdin, params string[] args)
+    public static Task<CliResult> RunWithInputAsync(string? stdin, params string[] args) => RunAsync(stdin, null, args);
+
+    /// <summary>With extra environment variables for the child (e.g. an API key that must not be on the command line).</summary>
+    public static Task<CliResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args) => RunAsync(null, environment, args);
+
+    private static async Task<CliResult> RunAsync(string? stdin, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
-        using var p = Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("could not start infctx");
+        var psi = StartInfo(args);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start infctx");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (stdin is not null) await p.StandardInput.WriteAsync(stdin);

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using InfiniteContext.Embeddings;
+using InfiniteContext.Ingest;
+using InfiniteContext.Retrieval;
+
+namespace InfiniteContext.IndexerThroughput;
+
+/// <summary>
+/// The vector indexer throughput benchmark of docs/BENCHMARKS.md: the embedded model's own batched throughput
+/// and the background indexer draining a freshly ingested store of the same texts, side by side in one process,
+/// with the same model instance, in alternating rounds (so noise on a shared machine hits both sides alike).
+/// Minutes-long work, so a plain harness rather than BenchmarkDotNet.
+/// Usage: --data locomo-dev.json [--entries 2000] [--rounds 3] [--batch 64] [--model arctic-xs|minilm] [--work DIR] [--out results.jsonl]
+/// </summary>
+public static class Program
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task<int> Main(string[] args)
+    {
+        string data = Arg(args, "--data") ?? Path.Combine("..", "shared", "data", "locomo", "locomo-dev.json");
+        int entries = int.Parse(Arg(args, "--entries") ?? "2000", Inv);
+        int rounds = int.Parse(Arg(args, "--rounds") ?? "3", Inv);
+        int batch = int.Parse(Arg(args, "--batch") ?? InfiniteContext.Vectors.VectorIndexer.DefaultBatchSize.ToString(Inv), Inv);
+        var model = (Arg(args, "--model") ?? "arctic-xs") == "minilm" ? EmbeddedModel.MiniLM : EmbeddedModel.ArcticXs;
+        string work = Path.GetFullPath(Arg(args, "--work") ?? Path.Combine("artifacts", "indexer-throughput"));
+        string? output = Arg(args, "--out");
+        if (!File.Exists(data)) { Console.Error.WriteLine($"no data file at '{Path.GetFullPath(data)}' (--data)"); return 2; }
+        Directory.CreateDirectory(work);
+
+        using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = model });
+
+        // The texts the indexer embeds: RetrievalText of the first N stored entries (speaker-prefixed turns).
+        string template = Path.Combine(work, "template");
+        await IngestAsync(data, template, entries);
+        var texts = new List<string>(entries);
+        long tokens = 0;
+        await using (var store = await MemoryStore.OpenAsync(template, new MemoryStoreOptions { ReadOnly = true }))
+        {
+            await foreach (var e in store.Log.ReadAfterAsync(0, CancellationToken.None))
+            {
+                texts.Add(RetrievalText.For(e));
+                tokens += e.Tokens;
+            }
+        }
+        Console.Error.WriteLine(string.Create(Inv, $"{texts.Count:N0} entries ({tokens:N0} o200k tokens) from {Path.GetFileName(data)}; model {EmbeddedSentenceGenerator.ModelId(model)}; batch {batch}; {Environment.ProcessorCount} cores"));
+
+        // Warm-up: ONNX Runtime's first calls allocate and optimize.
+        await generator.GenerateAsync(texts.Take(batch));
+
+        var raw = new List<double>();
+        var indexer = new List<double>();
+        var rawCpu = new List<double>();
+        var indexerCpu = new List<double>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            // ABBA order across rounds: neither side always runs first.
+            bool rawFirst = round % 2 == 1;
+            for (int side = 0; side < 2; side++)
+            {
+                if ((side == 0) == rawFirst)
+                {
+                    var cpu = Cpu();
+                    double s = await RawAsync(generator, texts, batch);
+                    rawCpu.Add(Cpu() - cpu);
+                    raw.Add(texts.Count / s);
+                    Console.Error.WriteLine(string.Create(Inv, $"round {round} raw model: {s:0.00}s = {texts.Count / s:N1} entries/s, {rawCpu[^1]:0.00} CPU-s"));
+                }
+                else
+                {
+                    string dir = Path.Combine(work, $"round-{round}");
+                    if (Directory.Exists(dir)) Directory.Delete(dir, true);
+                    CopyDirectory(template, dir);
+                    var cpu = Cpu();
+                    var (s, added) = await IndexerAsync(generator, dir);
+                    indexerCpu.Add(Cpu() - cpu);
+                    if (added != texts.Count) throw new InvalidOperationException($"the indexer added {added} vectors, expected {texts.Count}");
+                    indexer.Add(added / s);
+                    Console.Error.WriteLine(string.Create(Inv, $"round {round} indexer:   {s:0.00}s = {added / s:N1} entries/s, {indexerCpu[^1]:0.00} CPU-s"));
+                    Directory.Delete(dir, true);
+                }
+            }
+        }
+        // The indexer's own cost per run, with a model that costs nothing (median of the same number of runs).
+        var overhead = new List<double>();
+        using var instant = new InstantGenerator("instant", generator.Dimensions);
+        for (int round = 1; round <= rounds; round++)
+        {
+            string dir = Path.Combine(work, $"instant-{round}");
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+            CopyDirectory(template, dir);
+            var (s, added) = await IndexerAsync(instant, dir);
+            if (added != texts.Count) throw new InvalidOperationException($"the indexer added {added} vectors, expected {texts.Count}");
+            overhead.Add(s);
+            Directory.Delete(dir, true);
+        }
+        double overheadMedian = Median(overhead);
+        Console.Error.WriteLine(string.Create(Inv, $"indexer with an instant model: {string.Join(", ", overhead.Select(o => o.ToString("0.000", Inv)))} s ({overheadMedian * 1000 / Math.Ceiling(texts.Count / (double)batch):0.0} ms per batch of {batch})"));
+
+        double rawMedian = Median(raw), indexerMedian = Median(indexer);
+        double tokensPerEntry = (double)tokens / texts.Count;
+        Console.Out.WriteLine("| side | median entries/s | median o200k tokens/s | rounds (entries/s) |");
+        Console.Out.WriteLine("| --- | ---: | ---: | --- |");
+        Console.Out.WriteLine(string.Create(Inv, $"| raw model (GenerateAsync, batches of {batch}) | {rawMedian:N1} | {rawMedian * tokensPerEntry:N0} | {string.Join(", ", raw.Select(r => r.ToString("N1", Inv)))} |"));
+        Console.Out.WriteLine(string.Create(Inv, $"| VectorIndexer (IndexVectorsAsync) | {indexerMedian:N1} | {indexerMedian * tokensPerEntry:N0} | {string.Join(", ", indexer.Select(r => r.ToString("N1", Inv)))} |"));
+        Console.Out.WriteLine(string.Create(Inv, $"indexer / raw = {indexerMedian / rawMedian:0.000} (medians of wall-clock rates); per round, adjacent in time: {string.Join(", ", indexer.Zip(raw, (i, r) => (i / r).ToString("0.000", Inv)))}"));
+        // CPU time of this process: what other processes on a shared machine do to the wall clock hardly moves it.
+        Console.Out.WriteLine(string.Create(Inv, $"CPU-seconds per run, median: raw {Median(rawCpu):0.00}, indexer {Median(indexerCpu):0.00}; raw / indexer = {Median(rawCpu) / Median(indexerCpu):0.000}"));
+        // What the ratio would be if the model ran at the raw median and the indexer added only its own (instant-model) time.
+        double rawSeconds = texts.Count / rawMedian;
+        Console.Out.WriteLine(string.Create(Inv, $"indexer's own work (instant model): median {overheadMedian:0.000} s for {texts.Count:N0} entries = {overheadMedian / rawSeconds:P1} of the raw model's time; bound on the ratio if serial: {rawSeconds / (rawSeconds + overheadMedian):0.000}"));
+        if (output is not null)
+        {
+            await File.AppendAllTextAsync(output, JsonSerializer.Serialize(new
+            {
+                date = DateTime.UtcNow.ToString("o", Inv), entries = texts.Count, tokens, batch, model = EmbeddedSentenceGenerator.ModelId(model),
+                cores = Environment.ProcessorCount, rawEntriesPerSecond = raw, indexerEntriesPerSecond = indexer, instantModelIndexerSeconds = overhead, rawCpuSeconds = rawCpu, indexerCpuSeconds = indexerCpu, ratio = indexerMedian / rawMedian,
+            }) + "\n");
+        }
+        Directory.Delete(template, true);
+        return 0;
+    }
+
+    private static async Task IngestAsync(string data, string dir, int entries)
+    {
+        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        await using var store = await MemoryStore.OpenAsync(dir);
+        var sources = new IngestSources(store.TokenCounter);
+        var items = sources.ReadAsync(data, IngestFormat.Locomo, new IngestReaderOptions()).Where(i => i.Entry is not null).Take(entries);
+        await store.IngestAsync(items);
+    }
+
+    /// <summary>The model alone: the same texts in the indexer's batch size, nothing read or written.</summary>
+    private static async Task<double> RawAsync(EmbeddedSentenceGenerator generator, List<string> texts, int batch)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < texts.Count; i += batch)
+        {
+            var vectors = await generator.GenerateAsync(texts.GetRange(i, Math.Min(batch, texts.Count - i)));
+            if (vectors.Count == 0) throw new InvalidOperationException("no vectors");
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The indexer draining a store with no vectors: log reads, the model, int8 encoding, fsynced appends.</summary>
+    private static async Task<(double Seconds, long Added)> IndexerAsync(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator, string dir)
+    {
+        await using var store = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions { Embeddings = generator, BackgroundVectorIndexing = false, CreateIfMissing = false });
+        var clock = Stopwatch.StartNew();
+        long added = await store.IndexVectorsAsync();
+        return (clock.Elapsed.TotalSeconds, added);
+    }
+
+    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (Path.GetFileName(file) != "LOCK") File.Copy(file, target);
+        }
+    }
+
+    private static double Median(List<double> xs)
+    {
+        var s = xs.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
