@@ -16,6 +16,7 @@ internal static class EvalCommand
     {
         var eval = new Command("eval", "Measure retrieval quality and speed on benchmark data.");
         eval.Subcommands.Add(Locomo());
+        eval.Subcommands.Add(EvalInterferenceCommand.Create());
         return eval;
     }
 
