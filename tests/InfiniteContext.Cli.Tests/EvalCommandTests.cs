@@ -37,14 +37,25 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Interference_keeps_the_store_it_was_given()
+    public async Task Interference_keeps_the_store_it_was_given_and_two_processes_write_the_same_stream()
     {
-        string store = _dir.File("kept");
-        var r = await CliRunner.RunAsync("eval", "interference", "--keys", "2", "--updates", "3", "--model", "none", "--progress", "none", "--store", store);
-        r.ExitCode.ShouldBe(0, r.ToString());
-        var stats = await CliRunner.RunAsync("stats", "--store", store, "--json");
-        stats.ExitCode.ShouldBe(0, stats.ToString());
-        JsonDocument.Parse(stats.Stdout).RootElement.GetProperty("entries").GetInt64().ShouldBe(6);
+        async Task<string> StreamAsync(string name)
+        {
+            string store = _dir.File(name);
+            var r = await CliRunner.RunAsync("eval", "interference", "--keys", "2", "--updates", "1,6", "--seed", "9", "--model", "none", "--progress", "none", "--store", store);
+            r.ExitCode.ShouldBe(0, r.ToString());
+            var stats = await CliRunner.RunAsync("stats", "--store", store, "--json");
+            stats.ExitCode.ShouldBe(0, stats.ToString());
+            JsonDocument.Parse(stats.Stdout).RootElement.GetProperty("entries").GetInt64().ShouldBe(14);
+            // Every entry names its attribute, so this query reaches all of them; compare ids, times and texts.
+            var s = await CliRunner.RunAsync("search", "code extension password spot engineer status room gate balance", "--store", store, "--top", "50", "--json");
+            s.ExitCode.ShouldBe(0, s.ToString());
+            var hits = JsonDocument.Parse(s.Stdout).RootElement.GetProperty("hits").EnumerateArray()
+                .Select(h => $"{h.GetProperty("id").GetString()} {h.GetProperty("time").GetString()} {h.GetProperty("text").GetString()}").Order(StringComparer.Ordinal).ToList();
+            hits.Count.ShouldBe(14);
+            return string.Join('\n', hits);
+        }
+        (await StreamAsync("a")).ShouldBe(await StreamAsync("b"));
     }
 
     [Theory]

@@ -114,7 +114,8 @@ public static class InterferenceGenerator
     {
         var options = set.Options;
         // A separate generator for the stream, seeded from the option, so the schedule does not depend on how the keys were drawn.
-        var random = new Random(HashCode.Combine(options.Seed, 0x5eed));
+        // (Not HashCode.Combine: its seed changes with every process, and the stream must not.)
+        var random = new Random(unchecked(options.Seed * 31 + 0x5eed));
         var schedule = new int[set.Keys.Sum(k => k.Updates)];
         int at = 0;
         foreach (var key in set.Keys)
