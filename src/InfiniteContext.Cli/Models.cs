@@ -76,6 +76,7 @@ internal static class Models
     public static EmbeddedModel? ParseEmbedded(string? name) => name?.ToLowerInvariant() switch
     {
         null => null,
+        var n when n.StartsWith(EndpointPrefix, StringComparison.Ordinal) => throw new CliUsageException($"--model '{name}': this command builds its own store and takes an embedded model: arctic-xs, minilm or none."),
         "arctic-xs" or "arctic" or "arcticxs" => EmbeddedModel.ArcticXs,
         "minilm" or "mini-lm" => EmbeddedModel.MiniLM,
         "none" => null,

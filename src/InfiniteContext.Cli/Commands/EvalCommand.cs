@@ -16,6 +16,8 @@ internal static class EvalCommand
         var eval = new Command("eval", "Measure retrieval quality and speed on benchmark data.");
         eval.Subcommands.Add(Locomo());
         eval.Subcommands.Add(EvalNiahCommand.Create());
+        eval.Subcommands.Add(EvalInterferenceCommand.Create());
+        eval.Subcommands.Add(EvalLongMemEvalCommand.Create());
         return eval;
     }
 

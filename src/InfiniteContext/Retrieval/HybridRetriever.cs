@@ -78,10 +78,53 @@ internal sealed class HybridRetriever(
             hits.Add(new SearchHit(e, Math.Round(r.Score - baseline, 6)) { Confidence = confidence });
             if (hits.Count == top + RecencyPreference.Window) break;
         }
-        if (RecencyPreference.AsksForCurrentState(query)) hits = RecencyPreference.LatestFirst(hits);
+        if (RecencyPreference.AsksForCurrentState(query))
+        {
+            var coverage = QueryCoverage.For(query);
+            if (mode != RetrievalMode.Dense) await PullInLatestAsync(hits, coverage, query, filter, scope, n, cancellationToken);
+            hits = RecencyPreference.LatestFirst(hits, coverage);
+        }
         if (hits.Count > top) hits.RemoveRange(top, hits.Count - top);
         return hits;
     }
+
+    /// <summary>
+    /// A fact updated hundreds of times has hundreds of near-equal candidates, and the newest need not be among
+    /// the best hundred. When the top hit holds every topic term of a current-state query, look for a newer entry
+    /// that does too: BM25 restricted to the time after the newest one known, repeated from each newer one found
+    /// until none is. Each round costs one scoped search; the rounds are few because each one jumps to the newest
+    /// of up to <paramref name="n"/> candidates. The entry found joins the hits and <see cref="RecencyPreference"/>
+    /// puts it at the head of its group.
+    /// </summary>
+    private async Task PullInLatestAsync(List<SearchHit> hits, QueryCoverage coverage, string query, SearchFilter filter, LexicalScope scope, int n, CancellationToken cancellationToken)
+    {
+        if (hits.Count == 0) return;
+        var top = hits[0];
+        if (top.Entry.Time is not { } newest || !RecencyPreference.CoversTopic(coverage, top.Entry)) return;
+        foreach (var h in hits)
+            if (h.Entry.Stream == top.Entry.Stream && h.Entry.Time is { } t && t > newest && RecencyPreference.CoversTopic(coverage, h.Entry)) newest = t;
+        Entry? latest = null;
+        for (int round = 0; round < MaxLatestRounds; round++)
+        {
+            long from = newest.ToUnixTimeMilliseconds() + 1;
+            var later = lexical().Search(query, scope with { FromUnixMs = Math.Max(scope.FromUnixMs ?? long.MinValue, from) }, n);
+            if (later.Count == 0) break;
+            Entry? found = null;
+            foreach (var e in await log.GetAsync(later.Select(d => d.Seq).ToList(), cancellationToken))
+            {
+                if (e.Stream != top.Entry.Stream || e.Time is not { } t || t <= newest || !filter.Matches(e) || !RecencyPreference.CoversTopic(coverage, e)) continue;
+                if (found is null || t > found.Time || (t == found.Time && e.Seq > found.Seq)) found = e;
+            }
+            if (found is null) break;
+            latest = found;
+            newest = found.Time!.Value;
+        }
+        if (latest is not null && hits.TrueForAll(h => h.Entry.Seq != latest.Seq))
+            hits.Add(new SearchHit(latest, top.Score) { Confidence = top.Confidence });
+    }
+
+    /// <summary>Bounds the search for a newer statement of the top fact (each round usually leaves few newer ones).</summary>
+    private const int MaxLatestRounds = 8;
 
     /// <summary>"Last week" in a stored conversation means the week before its newest entry, not before today.</summary>
     private async Task<DateTimeOffset> ReferenceTimeAsync(SearchFilter filter, CancellationToken cancellationToken)

@@ -43,4 +43,44 @@ public class RecencyPreferenceTests
         };
         RecencyPreference.LatestFirst(hits).Select(h => h.Entry.Seq).ShouldBe([1L, 9L, 12L]);
     }
+
+    [Fact]
+    public void With_the_query_a_near_identical_statement_about_another_subject_is_not_merged()
+    {
+        // Same speaker, same wording, one word apart: the old rule merged them and put the other flight's newer gate first.
+        var hits = new List<SearchHit>
+        {
+            Hit(1, "Update: the gate for flight LH 307 is now D24.", 1, 9),
+            Hit(2, "Update: the gate for flight BA 307 is now D27.", 9, 8),
+        };
+        RecencyPreference.LatestFirst(hits).Select(h => h.Entry.Seq).ShouldBe([2L, 1L]);
+        RecencyPreference.LatestFirst(hits, "What is the current gate for flight LH 307?").Select(h => h.Entry.Seq).ShouldBe([1L, 2L]);
+    }
+
+    [Fact]
+    public void With_the_query_differently_worded_statements_covering_all_its_terms_are_one_fact_whoever_said_them()
+    {
+        var hits = new List<SearchHit>
+        {
+            Hit(1, "The locker code for the east gym is 4417.", 1, 9),
+            Hit(5, "Anything else about the east side?", 3, 6),
+            Hit(9, "record updated | east gym | locker code = 5521", 20, 4, speaker: "tracker"),
+        };
+        var ordered = RecencyPreference.LatestFirst(hits, "What is the locker code for the east gym now?");
+        ordered.Select(h => h.Entry.Seq).ShouldBe([9L, 1L, 5L]);
+        ordered[0].Score.ShouldBe(9);
+        // Without the query they share too few words to be called the same.
+        RecencyPreference.LatestFirst(hits).Select(h => h.Entry.Seq).ShouldBe([1L, 5L, 9L]);
+    }
+
+    [Fact]
+    public void A_query_with_a_single_topic_term_does_not_merge_on_coverage_alone()
+    {
+        var hits = new List<SearchHit>
+        {
+            Hit(1, "My garden is full of tomatoes this year.", 1, 9),
+            Hit(9, "The garden centre opens at nine.", 20, 4, speaker: "Ben"),
+        };
+        RecencyPreference.LatestFirst(hits, "How is the garden now?").Select(h => h.Entry.Seq).ShouldBe([1L, 9L]);
+    }
 }

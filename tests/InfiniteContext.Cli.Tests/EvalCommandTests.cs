@@ -1,0 +1,119 @@
+using System.Text.Json;
+using InfiniteContext.Cli.Tests.Support;
+
+namespace InfiniteContext.Cli.Tests;
+
+/// <summary><c>infctx eval interference</c> and <c>infctx eval longmemeval</c> through the real binary, lexical only (no model download or embedding).</summary>
+public sealed class EvalCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string LongMemEvalSample => Path.Combine(AppContext.BaseDirectory, "fixtures", "longmemeval-sample.json");
+
+    [Fact]
+    public async Task Interference_prints_a_table_per_update_count_and_the_same_seed_scores_the_same()
+    {
+        var table = await CliRunner.RunAsync("eval", "interference", "--keys", "3", "--updates", "1,20", "--seed", "5", "--model", "none", "--progress", "plain");
+        table.ExitCode.ShouldBe(0, table.ToString());
+        table.Stdout.ShouldContain("6 keys, 63 updates ingested");
+        table.Stdout.ShouldContain("| updates per key | keys | latest first |");
+        table.Stdout.ShouldContain("| 20 | 3 |");
+        table.Stdout.ShouldContain("query p50");
+        table.Stderr.ShouldContain("questions: 6 keys asked");
+
+        static async Task<string> ScoresAsync(string seed)
+        {
+            var r = await CliRunner.RunAsync("eval", "interference", "--keys", "3", "--updates", "1,20", "--seed", seed, "--model", "none", "--progress", "none", "--json");
+            r.ExitCode.ShouldBe(0, r.ToString());
+            using var doc = JsonDocument.Parse(r.Stdout);
+            doc.RootElement.GetProperty("entries").GetInt64().ShouldBe(63);
+            var report = doc.RootElement.GetProperty("report");
+            report.GetProperty("overall").GetProperty("keys").GetInt32().ShouldBe(6);
+            return report.GetProperty("byUpdateCount").GetRawText();
+        }
+        (await ScoresAsync("5")).ShouldBe(await ScoresAsync("5"));
+    }
+
+    [Fact]
+    public async Task Interference_keeps_the_store_it_was_given_and_two_processes_write_the_same_stream()
+    {
+        async Task<string> StreamAsync(string name)
+        {
+            string store = _dir.File(name);
+            var r = await CliRunner.RunAsync("eval", "interference", "--keys", "2", "--updates", "1,6", "--seed", "9", "--model", "none", "--progress", "none", "--store", store);
+            r.ExitCode.ShouldBe(0, r.ToString());
+            var stats = await CliRunner.RunAsync("stats", "--store", store, "--json");
+            stats.ExitCode.ShouldBe(0, stats.ToString());
+            JsonDocument.Parse(stats.Stdout).RootElement.GetProperty("entries").GetInt64().ShouldBe(14);
+            // Every entry names its attribute, so this query reaches all of them; compare ids, times and texts.
+            var s = await CliRunner.RunAsync("search", "code extension password spot engineer status room gate balance", "--store", store, "--top", "50", "--json");
+            s.ExitCode.ShouldBe(0, s.ToString());
+            var hits = JsonDocument.Parse(s.Stdout).RootElement.GetProperty("hits").EnumerateArray()
+                .Select(h => $"{h.GetProperty("id").GetString()} {h.GetProperty("time").GetString()} {h.GetProperty("text").GetString()}").Order(StringComparer.Ordinal).ToList();
+            hits.Count.ShouldBe(14);
+            return string.Join('\n', hits);
+        }
+        (await StreamAsync("a")).ShouldBe(await StreamAsync("b"));
+    }
+
+    [Theory]
+    [InlineData("--updates", "1,ten", "'ten'")]
+    [InlineData("--updates", "0", "'0'")]
+    [InlineData("--keys", "0", "--keys")]
+    [InlineData("--keys", "100000", "more keys than")]
+    public async Task Interference_refuses_bad_sizes(string option, string value, string message)
+    {
+        var r = await CliRunner.RunAsync("eval", "interference", option, value, "--model", "none", "--progress", "none");
+        r.ExitCode.ShouldBe(2, r.ToString());
+        r.Stderr.ShouldContain(message);
+        r.Stdout.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task LongMemEval_prints_rows_per_type_overall_and_abstention_and_json_for_scripts()
+    {
+        var table = await CliRunner.RunAsync("eval", "longmemeval", LongMemEvalSample, "--model", "none", "--progress", "plain");
+        table.ExitCode.ShouldBe(0, table.ToString());
+        table.Stdout.ShouldContain("longmemeval-sample.json: 5 questions, 33 turns ingested");
+        foreach (string row in new[] { "| single-session-user | 1 |", "| multi-session | 1 |", "| knowledge-update | 1 |", "| overall | 3 |", "| abstention | 1 |" })
+            table.Stdout.ShouldContain(row);
+        table.Stdout.ShouldContain("1 questions without an answer session");
+        table.Stderr.ShouldContain("questions: 5 questions");
+
+        var json = await CliRunner.RunAsync("eval", "longmemeval", LongMemEvalSample, "--model", "none", "--progress", "none", "--json", "--limit", "2");
+        json.ExitCode.ShouldBe(0, json.ToString());
+        using var doc = JsonDocument.Parse(json.Stdout);
+        doc.RootElement.GetProperty("questions").GetInt32().ShouldBe(2);
+        var overall = doc.RootElement.GetProperty("report").GetProperty("overall");
+        overall.GetProperty("questions").GetInt32().ShouldBe(2);
+        overall.GetProperty("sessionHit").GetArrayLength().ShouldBe(3);
+        overall.GetProperty("turnRecall").GetArrayLength().ShouldBe(4);
+        // The sister question's only evidence turn is the only one about a sister moving: found first by BM25.
+        doc.RootElement.GetProperty("report").GetProperty("types").EnumerateArray()
+            .Single(t => t.GetProperty("name").GetString() == "single-session-user").GetProperty("turnRecall")[0].GetDouble().ShouldBe(1.0);
+    }
+
+    [Fact]
+    public async Task LongMemEval_bad_input_names_the_file_instance_and_field()
+    {
+        string missing = _dir.Write("missing.json", """
+            [{"question_id": "q1", "question_type": "x", "question": "q", "haystack_session_ids": ["s"],
+              "haystack_dates": ["2023/05/20 (Sat) 02:21"], "haystack_sessions": [[{"role": "user", "content": "hi"}]]}]
+            """);
+        var r = await CliRunner.RunAsync("eval", "longmemeval", missing, "--model", "none", "--progress", "none");
+        r.ExitCode.ShouldBe(2, r.ToString());
+        r.Stderr.ShouldContain("missing.json:1: instance 0 (q1): missing field 'answer_session_ids'");
+        r.Stdout.ShouldBeEmpty();
+
+        string broken = _dir.Write("broken.json", "[{\"question_id\": \"q1\",\n oops }]");
+        var b = await CliRunner.RunAsync("eval", "longmemeval", broken, "--model", "none", "--progress", "none");
+        b.ExitCode.ShouldBe(2, b.ToString());
+        b.Stderr.ShouldContain("broken.json:2");
+
+        var absent = await CliRunner.RunAsync("eval", "longmemeval", _dir.File("absent.json"), "--model", "none");
+        absent.ExitCode.ShouldBe(2, absent.ToString());
+        absent.Stderr.ShouldContain("absent.json");
+    }
+}
