@@ -24,5 +24,8 @@ public sealed record MemoryStoreOptions
     /// <summary>Compute missing vectors in the background while a writable store is open.</summary>
     public bool BackgroundVectorIndexing { get; init; } = true;
 
+    /// <summary>When dense search switches from the exact scan to the approximate (IVF) index, and how many lists it probes.</summary>
+    public Vectors.VectorIndexOptions VectorIndex { get; init; } = Vectors.VectorIndexOptions.Default;
+
     public RetrievalOptions Retrieval { get; init; } = new();
 }
