@@ -57,7 +57,7 @@ internal sealed class IvfIndex
         return (int)size;
     }
 
-    public static int ListsFor(int trainingSize) => Math.Clamp((int)Math.Round(Math.Sqrt(trainingSize)), 8, 16_384);
+    public static int ListsFor(int trainingSize) => Math.Min(trainingSize, Math.Clamp((int)Math.Round(Math.Sqrt(trainingSize)), 8, 16_384));
 
     /// <summary>Trains on the first <paramref name="trainingSize"/> vectors (an even sample of them when there are many).</summary>
     public static IvfIndex Train(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> scales, int dims, int trainingSize)

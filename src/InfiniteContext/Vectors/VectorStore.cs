@@ -24,7 +24,8 @@ public sealed class VectorStore : IDisposable
     private readonly string _indexPath;
     private readonly bool _readOnly;
     private readonly VectorIndexOptions _options;
-    private readonly Lock _gate = new();
+    private readonly Lock _gate = new();     // readers and writers: the row arrays and the index they see
+    private readonly Lock _writer = new();   // one writer at a time (append, delete), held while an index trains off _gate
     private FileStream? _file;
     private long[] _seqs = new long[1024];
     private int[] _streams = new int[1024];
@@ -164,33 +165,44 @@ public sealed class VectorStore : IDisposable
     {
         if (_readOnly || _file is null) throw new InvalidOperationException("The vector store is open read-only.");
         var buffer = new byte[RecordSize * batch.Count];
-        var codes = new sbyte[Dimensions];
-        lock (_gate)
+        lock (_writer)
         {
-            long last = _count == 0 ? 0 : _seqs[_count - 1];
-            var encoded = new (long, int, float, sbyte[])[batch.Count];
-            for (int i = 0; i < batch.Count; i++)
+            int retrainAt;
+            lock (_gate)
             {
-                var (seq, stream, vector) = batch[i];
-                if (seq <= last) throw new InvalidOperationException($"Vector for seq {seq} arrives after seq {last}.");
-                if (vector.Length != Dimensions) throw new ArgumentException($"Vector for seq {seq} has {vector.Length} dimensions, not {Dimensions}.");
-                last = seq;
-                var code = new sbyte[Dimensions];
-                float scale = Int8VectorCodec.Encode(vector.Span, code);
-                var record = buffer.AsSpan(i * RecordSize, RecordSize);
-                BinaryPrimitives.WriteInt64LittleEndian(record, seq);
-                BinaryPrimitives.WriteInt32LittleEndian(record[8..], stream);
-                BinaryPrimitives.WriteSingleLittleEndian(record[12..], scale);
-                System.Runtime.InteropServices.MemoryMarshal.AsBytes(code.AsSpan()).CopyTo(record[16..]);
-                BinaryPrimitives.WriteUInt64LittleEndian(record[^8..], ContentHash.Compute(record[..^8]));
-                encoded[i] = (seq, stream, scale, code);
+                retrainAt = AppendLocked(batch, buffer);
             }
-            _file.Write(buffer);
-            _file.Flush(flushToDisk: true);
-            int first = _count;
-            foreach (var (seq, stream, scale, code) in encoded) AppendInMemory(seq, stream, scale, code);
-            CatchUpIndex(first);
+            // Training reads only rows that stay put while _writer is held; searches meanwhile use the old index or the scan.
+            if (retrainAt > 0) Retrain(retrainAt);
         }
+    }
+
+    /// <summary>Writes and fsyncs the batch, adds it in memory and to the current index; returns a training size that is now due, or 0.</summary>
+    private int AppendLocked(IReadOnlyList<(long Seq, int StreamId, ReadOnlyMemory<float> Vector)> batch, byte[] buffer)
+    {
+        long last = _count == 0 ? 0 : _seqs[_count - 1];
+        var encoded = new (long, int, float, sbyte[])[batch.Count];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var (seq, stream, vector) = batch[i];
+            if (seq <= last) throw new InvalidOperationException($"Vector for seq {seq} arrives after seq {last}.");
+            if (vector.Length != Dimensions) throw new ArgumentException($"Vector for seq {seq} has {vector.Length} dimensions, not {Dimensions}.");
+            last = seq;
+            var code = new sbyte[Dimensions];
+            float scale = Int8VectorCodec.Encode(vector.Span, code);
+            var record = buffer.AsSpan(i * RecordSize, RecordSize);
+            BinaryPrimitives.WriteInt64LittleEndian(record, seq);
+            BinaryPrimitives.WriteInt32LittleEndian(record[8..], stream);
+            BinaryPrimitives.WriteSingleLittleEndian(record[12..], scale);
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(code.AsSpan()).CopyTo(record[16..]);
+            BinaryPrimitives.WriteUInt64LittleEndian(record[^8..], ContentHash.Compute(record[..^8]));
+            encoded[i] = (seq, stream, scale, code);
+        }
+        _file!.Write(buffer);
+        _file.Flush(flushToDisk: true);
+        int first = _count;
+        foreach (var (seq, stream, scale, code) in encoded) AppendInMemory(seq, stream, scale, code);
+        return CatchUpIndex(first);
     }
 
     /// <summary>
@@ -240,27 +252,41 @@ public sealed class VectorStore : IDisposable
         if (inOrder && matched < _count) IvfIndexFile.Append(_indexFile, _seqs.AsSpan(matched, _count - matched), _lists.AsSpan(matched, _count - matched));
     }
 
-    /// <summary>After an append: trains the index when the store reached a training size, else assigns the new rows to their lists.</summary>
-    private void CatchUpIndex(int first)
+    /// <summary>After an append: assigns the new rows to the current index's lists; returns the training size now due, or 0.</summary>
+    private int CatchUpIndex(int first)
     {
-        if (_options.ApproximateFrom <= 0) return;
-        int trainingSize = IvfIndex.TrainingSize(_count, _options.ApproximateFrom);
-        if (_index is null ? trainingSize > 0 : trainingSize > _index.TrainedCount)
+        if (_options.ApproximateFrom <= 0) return 0;
+        if (_index is not null)
         {
-            Retrain(trainingSize);
-            return;
+            _index.AssignRange(_codes, _scales, first, _count, _lists);
+            for (int r = first; r < _count; r++) _index.Add(_lists[r], _seqs[r], _streams[r], _scales[r], _codes.AsSpan(r * Dimensions, Dimensions));
+            if (_indexFile is not null) IvfIndexFile.Append(_indexFile, _seqs.AsSpan(first, _count - first), _lists.AsSpan(first, _count - first));
         }
-        if (_index is null) return;
-        _index.AssignRange(_codes, _scales, first, _count, _lists);
-        for (int r = first; r < _count; r++) _index.Add(_lists[r], _seqs[r], _streams[r], _scales[r], _codes.AsSpan(r * Dimensions, Dimensions));
-        if (_indexFile is not null) IvfIndexFile.Append(_indexFile, _seqs.AsSpan(first, _count - first), _lists.AsSpan(first, _count - first));
+        int trainingSize = IvfIndex.TrainingSize(_count, _options.ApproximateFrom);
+        return trainingSize > (_index?.TrainedCount ?? 0) ? trainingSize : 0;
     }
 
+    /// <summary>
+    /// Trains a new index on the first <paramref name="trainingSize"/> rows and assigns every row, without holding the
+    /// readers' lock (seconds at a million vectors), then swaps it in. Called with _writer held or from Open.
+    /// </summary>
     private void Retrain(int trainingSize)
     {
-        _index = IvfIndex.Train(_codes, _scales, Dimensions, trainingSize);
-        _index.AssignRange(_codes, _scales, 0, _count, _lists);
-        ResetLists();
+        int count;
+        sbyte[] codes;
+        float[] scales;
+        long[] seqs;
+        int[] streams;
+        lock (_gate) (count, codes, scales, seqs, streams) = (_count, _codes, _scales, _seqs, _streams);
+        var index = IvfIndex.Train(codes, scales, Dimensions, trainingSize);
+        var lists = new int[seqs.Length];
+        index.AssignRange(codes, scales, 0, count, lists);
+        index.Reset(lists.AsSpan(0, count), seqs.AsSpan(0, count), streams.AsSpan(0, count), scales.AsSpan(0, count), codes.AsSpan(0, count * Dimensions));
+        lock (_gate)
+        {
+            _index = index;
+            _lists = lists;
+        }
         if (!_readOnly) RewriteIndex();
     }
 
@@ -280,6 +306,7 @@ public sealed class VectorStore : IDisposable
     {
         if (seqs.Count == 0) return 0;
         var doomed = seqs as IReadOnlySet<long> ?? seqs.ToHashSet();
+        lock (_writer)
         lock (_gate)
         {
             int kept = 0;

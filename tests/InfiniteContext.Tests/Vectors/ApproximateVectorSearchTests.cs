@@ -238,4 +238,13 @@ public sealed class ApproximateVectorSearchTests : IDisposable
             store.Search(v, null, 1)[0].Seq.ShouldBe(seq, "a new vector is its own nearest neighbour through the index");
         IvfIndexFile.TryRead(IndexPathOf(PathOf("a")), Dims).ShouldNotBeNull().Records.Count.ShouldBe(Count + 500);
     }
+
+    [Fact]
+    public void A_threshold_of_one_vector_trains_at_every_fourfold_size_and_every_vector_finds_itself()
+    {
+        var vectors = Vectors(300);
+        using var store = Fill(PathOf("a"), vectors, 1, new VectorIndexOptions { ApproximateFrom = 1 });
+        store.ApproximateIndex!.TrainedCount.ShouldBe(256);
+        foreach (var (seq, _, v) in vectors) store.Search(v, null, 1)[0].Seq.ShouldBe(seq);
+    }
 }
