@@ -23,7 +23,7 @@ public class VectorSearchBenchmarks
     public void Setup()
     {
         _dir = Path.Combine(Path.GetTempPath(), "infctx-vbench-" + Guid.NewGuid().ToString("N"));
-        _store = VectorStore.Open(Path.Combine(_dir, "bench.vec"), "bench", Dimensions, readOnly: false);
+        _store = VectorStore.Open(Path.Combine(_dir, "bench.vec"), "bench", Dimensions, readOnly: false, VectorIndexOptions.ExactOnly); // the exact scan: VectorIndexBenchmarks compares it with the index
         var random = new Random(7);
         _floats = new float[Count * Dimensions];
         var batch = new List<(long, int, ReadOnlyMemory<float>)>();

@@ -129,12 +129,12 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         string path = Path.Combine(Directory, "index", "vectors", VectorStore.FileStem(modelId) + ".vec");
         try
         {
-            _vectors = VectorStore.Open(path, modelId, dimensions, IsReadOnly);
+            _vectors = VectorStore.Open(path, modelId, dimensions, IsReadOnly, _options.VectorIndex);
         }
         catch (InvalidDataException) when (!IsReadOnly)
         {
             File.Delete(path); // derived: recomputed from the log
-            _vectors = VectorStore.Open(path, modelId, dimensions, readOnly: false);
+            _vectors = VectorStore.Open(path, modelId, dimensions, readOnly: false, _options.VectorIndex);
         }
         if (!IsReadOnly) _indexer = new VectorIndexer(_log, _vectors, generator);
     }

@@ -24,6 +24,9 @@ public sealed record MemoryStoreOptions
     /// <summary>Compute missing vectors in the background while a writable store is open.</summary>
     public bool BackgroundVectorIndexing { get; init; } = true;
 
+    /// <summary>When dense search switches from the exact scan to the approximate (IVF) index, and how many lists it probes.</summary>
+    public Vectors.VectorIndexOptions VectorIndex { get; init; } = Vectors.VectorIndexOptions.Default;
+
     public RetrievalOptions Retrieval { get; init; } = new();
 
     /// <summary>Postings the lexical index keeps in memory before a writer flushes them to a segment (bounds ingest memory).</summary>

@@ -10,6 +10,8 @@ namespace InfiniteContext.Vectors;
 /// Every batch is fsynced before it counts as covered, so a vector computed once is never computed again;
 /// a torn last record (a crash mid-append) fails its checksum and is cut off on open.
 /// Deletions (forget) rewrite the file without the deleted records.
+/// Beside the file lives its approximate index (<see cref="IvfIndex"/>, a derived <c>.ivf</c> file) used
+/// for queries over many vectors; see <see cref="VectorIndexOptions"/>.
 /// </summary>
 public sealed class VectorStore : IDisposable
 {
@@ -19,22 +21,31 @@ public sealed class VectorStore : IDisposable
     private const int HeaderSize = 128;
 
     private readonly string _path;
+    private readonly string _indexPath;
     private readonly bool _readOnly;
-    private readonly Lock _gate = new();
+    private readonly VectorIndexOptions _options;
+    private readonly Lock _gate = new();     // readers and writers: the row arrays and the index they see
+    private readonly Lock _writer = new();   // one writer at a time (append, delete), held while an index trains off _gate
     private FileStream? _file;
     private long[] _seqs = new long[1024];
     private int[] _streams = new int[1024];
     private float[] _scales = new float[1024];
     private sbyte[] _codes;
+    private int[] _lists = new int[1024];      // the IVF list of each row (meaningful while _index is set)
+    private readonly Dictionary<int, int> _streamCounts = [];
     private int _count;
+    private IvfIndex? _index;
+    private FileStream? _indexFile;
 
     public int Dimensions { get; }
     public string ModelId { get; }
     private int RecordSize => 8 + 4 + 4 + Dimensions + 8;
 
-    private VectorStore(string path, string modelId, int dimensions, bool readOnly)
+    private VectorStore(string path, string modelId, int dimensions, bool readOnly, VectorIndexOptions options)
     {
         _path = path;
+        _indexPath = Path.ChangeExtension(path, ".ivf");
+        _options = options;
         ModelId = modelId;
         Dimensions = dimensions;
         _readOnly = readOnly;
@@ -56,10 +67,22 @@ public sealed class VectorStore : IDisposable
     public static string FileStem(string modelId) =>
         string.Concat(modelId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
 
-    public static VectorStore Open(string path, string modelId, int dimensions, bool readOnly)
+    /// <summary>Whether queries over enough vectors are answered from the approximate index (it is trained).</summary>
+    public bool HasApproximateIndex
     {
-        var store = new VectorStore(path, modelId, dimensions, readOnly);
+        get { lock (_gate) return _index is not null; }
+    }
+
+    internal IvfIndex? ApproximateIndex
+    {
+        get { lock (_gate) return _index; }
+    }
+
+    public static VectorStore Open(string path, string modelId, int dimensions, bool readOnly, VectorIndexOptions? options = null)
+    {
+        var store = new VectorStore(path, modelId, dimensions, readOnly, options ?? VectorIndexOptions.Default);
         store.Load();
+        store.LoadIndex();
         return store;
     }
 
@@ -69,6 +92,7 @@ public sealed class VectorStore : IDisposable
         {
             if (_readOnly) return;
             Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            if (File.Exists(_indexPath)) File.Delete(_indexPath); // an index of vectors that are gone
             _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
             _file.Write(Header());
             _file.Flush(flushToDisk: true);
@@ -130,11 +154,13 @@ public sealed class VectorStore : IDisposable
             Array.Resize(ref _streams, n);
             Array.Resize(ref _scales, n);
             Array.Resize(ref _codes, n * Dimensions);
+            Array.Resize(ref _lists, n);
         }
         _seqs[_count] = seq;
         _streams[_count] = stream;
         _scales[_count] = scale;
         code.CopyTo(_codes.AsSpan(_count * Dimensions, Dimensions));
+        _streamCounts[stream] = _streamCounts.GetValueOrDefault(stream) + 1;
         _count++;
     }
 
@@ -143,31 +169,140 @@ public sealed class VectorStore : IDisposable
     {
         if (_readOnly || _file is null) throw new InvalidOperationException("The vector store is open read-only.");
         var buffer = new byte[RecordSize * batch.Count];
-        var codes = new sbyte[Dimensions];
+        lock (_writer)
+        {
+            int retrainAt;
+            lock (_gate)
+            {
+                retrainAt = AppendLocked(batch, buffer);
+            }
+            // Training reads only rows that stay put while _writer is held; searches meanwhile use the old index or the scan.
+            if (retrainAt > 0) Retrain(retrainAt);
+        }
+    }
+
+    /// <summary>Writes and fsyncs the batch, adds it in memory and to the current index; returns a training size that is now due, or 0.</summary>
+    private int AppendLocked(IReadOnlyList<(long Seq, int StreamId, ReadOnlyMemory<float> Vector)> batch, byte[] buffer)
+    {
+        long last = _count == 0 ? 0 : _seqs[_count - 1];
+        var encoded = new (long, int, float, sbyte[])[batch.Count];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var (seq, stream, vector) = batch[i];
+            if (seq <= last) throw new InvalidOperationException($"Vector for seq {seq} arrives after seq {last}.");
+            if (vector.Length != Dimensions) throw new ArgumentException($"Vector for seq {seq} has {vector.Length} dimensions, not {Dimensions}.");
+            last = seq;
+            var code = new sbyte[Dimensions];
+            float scale = Int8VectorCodec.Encode(vector.Span, code);
+            var record = buffer.AsSpan(i * RecordSize, RecordSize);
+            BinaryPrimitives.WriteInt64LittleEndian(record, seq);
+            BinaryPrimitives.WriteInt32LittleEndian(record[8..], stream);
+            BinaryPrimitives.WriteSingleLittleEndian(record[12..], scale);
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(code.AsSpan()).CopyTo(record[16..]);
+            BinaryPrimitives.WriteUInt64LittleEndian(record[^8..], ContentHash.Compute(record[..^8]));
+            encoded[i] = (seq, stream, scale, code);
+        }
+        _file!.Write(buffer);
+        _file.Flush(flushToDisk: true);
+        int first = _count;
+        foreach (var (seq, stream, scale, code) in encoded) AppendInMemory(seq, stream, scale, code);
+        return CatchUpIndex(first);
+    }
+
+    /// <summary>
+    /// Opens the persisted approximate index and assigns the rows it does not cover yet; trains a new one when the file
+    /// is missing, damaged, or trained on fewer vectors than the store now calls for. A reader builds it in memory only.
+    /// </summary>
+    private void LoadIndex()
+    {
+        if (_options.ApproximateFrom <= 0) return;
+        int trainingSize = IvfIndex.TrainingSize(_count, _options.ApproximateFrom);
+        if (IvfIndexFile.TryRead(_indexPath, Dimensions) is not { } read || read.Index.TrainedCount < trainingSize)
+        {
+            if (trainingSize > 0) Retrain(trainingSize);
+            return;
+        }
+        _index = read.Index;
+        // Records are in row order: a record for a seq that is no longer here (forgotten before a crash) is skipped;
+        // rows past the records (a tail appended after the last flush) are assigned now.
+        var records = read.Records;
+        int k = 0, matched = 0;
+        bool inOrder = true;
+        for (int r = 0; r < _count; r++)
+        {
+            while (k < records.Count && records[k].Seq < _seqs[r])
+            {
+                k++;
+                inOrder = false;
+            }
+            if (k < records.Count && records[k].Seq == _seqs[r])
+            {
+                _lists[r] = records[k++].List;
+                if (matched++ != r) inOrder = false;
+            }
+            else
+            {
+                _lists[r] = _index.Assign(_codes.AsSpan(r * Dimensions, Dimensions), _scales[r]);
+            }
+        }
+        if (k < records.Count) inOrder = false;
+        ResetLists();
+        if (_readOnly) return;
+        if (!inOrder)
+        {
+            IvfIndexFile.Write(_indexPath, _index, _seqs.AsSpan(0, _count), _lists.AsSpan(0, _count), Dimensions);
+        }
+        _indexFile = IvfIndexFile.OpenForAppend(_indexPath, inOrder ? read.ValidLength : null);
+        if (inOrder && matched < _count) IvfIndexFile.Append(_indexFile, _seqs.AsSpan(matched, _count - matched), _lists.AsSpan(matched, _count - matched));
+    }
+
+    /// <summary>After an append: assigns the new rows to the current index's lists; returns the training size now due, or 0.</summary>
+    private int CatchUpIndex(int first)
+    {
+        if (_options.ApproximateFrom <= 0) return 0;
+        if (_index is not null)
+        {
+            _index.AssignRange(_codes, _scales, first, _count, _lists);
+            for (int r = first; r < _count; r++) _index.Add(_lists[r], _seqs[r], _streams[r], _scales[r], _codes.AsSpan(r * Dimensions, Dimensions));
+            if (_indexFile is not null) IvfIndexFile.Append(_indexFile, _seqs.AsSpan(first, _count - first), _lists.AsSpan(first, _count - first));
+        }
+        int trainingSize = IvfIndex.TrainingSize(_count, _options.ApproximateFrom);
+        return trainingSize > (_index?.TrainedCount ?? 0) ? trainingSize : 0;
+    }
+
+    /// <summary>
+    /// Trains a new index on the first <paramref name="trainingSize"/> rows and assigns every row, without holding the
+    /// readers' lock (seconds at a million vectors), then swaps it in. Called with _writer held or from Open.
+    /// </summary>
+    private void Retrain(int trainingSize)
+    {
+        int count;
+        sbyte[] codes;
+        float[] scales;
+        long[] seqs;
+        int[] streams;
+        lock (_gate) (count, codes, scales, seqs, streams) = (_count, _codes, _scales, _seqs, _streams);
+        var index = IvfIndex.Train(codes, scales, Dimensions, trainingSize);
+        var lists = new int[seqs.Length];
+        index.AssignRange(codes, scales, 0, count, lists);
+        index.Reset(lists.AsSpan(0, count), seqs.AsSpan(0, count), streams.AsSpan(0, count), scales.AsSpan(0, count), codes.AsSpan(0, count * Dimensions));
         lock (_gate)
         {
-            long last = _count == 0 ? 0 : _seqs[_count - 1];
-            var encoded = new (long, int, float, sbyte[])[batch.Count];
-            for (int i = 0; i < batch.Count; i++)
-            {
-                var (seq, stream, vector) = batch[i];
-                if (seq <= last) throw new InvalidOperationException($"Vector for seq {seq} arrives after seq {last}.");
-                if (vector.Length != Dimensions) throw new ArgumentException($"Vector for seq {seq} has {vector.Length} dimensions, not {Dimensions}.");
-                last = seq;
-                var code = new sbyte[Dimensions];
-                float scale = Int8VectorCodec.Encode(vector.Span, code);
-                var record = buffer.AsSpan(i * RecordSize, RecordSize);
-                BinaryPrimitives.WriteInt64LittleEndian(record, seq);
-                BinaryPrimitives.WriteInt32LittleEndian(record[8..], stream);
-                BinaryPrimitives.WriteSingleLittleEndian(record[12..], scale);
-                System.Runtime.InteropServices.MemoryMarshal.AsBytes(code.AsSpan()).CopyTo(record[16..]);
-                BinaryPrimitives.WriteUInt64LittleEndian(record[^8..], ContentHash.Compute(record[..^8]));
-                encoded[i] = (seq, stream, scale, code);
-            }
-            _file.Write(buffer);
-            _file.Flush(flushToDisk: true);
-            foreach (var (seq, stream, scale, code) in encoded) AppendInMemory(seq, stream, scale, code);
+            _index = index;
+            _lists = lists;
         }
+        if (!_readOnly) RewriteIndex();
+    }
+
+    private void ResetLists() =>
+        _index!.Reset(_lists.AsSpan(0, _count), _seqs.AsSpan(0, _count), _streams.AsSpan(0, _count), _scales.AsSpan(0, _count), _codes.AsSpan(0, _count * Dimensions));
+
+    private void RewriteIndex()
+    {
+        _indexFile?.Dispose();
+        _indexFile = null;
+        IvfIndexFile.Write(_indexPath, _index!, _seqs.AsSpan(0, _count), _lists.AsSpan(0, _count), Dimensions);
+        _indexFile = IvfIndexFile.OpenForAppend(_indexPath);
     }
 
     /// <summary>Removes the vectors of forgotten entries, on disk too (the file is rewritten without them).</summary>
@@ -175,6 +310,7 @@ public sealed class VectorStore : IDisposable
     {
         if (seqs.Count == 0) return 0;
         var doomed = seqs as IReadOnlySet<long> ?? seqs.ToHashSet();
+        lock (_writer)
         lock (_gate)
         {
             int kept = 0;
@@ -186,13 +322,25 @@ public sealed class VectorStore : IDisposable
                     _seqs[kept] = _seqs[i];
                     _streams[kept] = _streams[i];
                     _scales[kept] = _scales[i];
+                    _lists[kept] = _lists[i];
                     _codes.AsSpan(i * Dimensions, Dimensions).CopyTo(_codes.AsSpan(kept * Dimensions, Dimensions));
                 }
                 kept++;
             }
             int removed = _count - kept;
             _count = kept;
-            if (removed > 0 && !_readOnly) Rewrite();
+            if (removed > 0)
+            {
+                _streamCounts.Clear();
+                for (int i = 0; i < _count; i++) _streamCounts[_streams[i]] = _streamCounts.GetValueOrDefault(_streams[i]) + 1;
+                // The index keeps its centroids (a partition stays valid when points leave it); its lists lose the rows.
+                if (_index is not null) ResetLists();
+                if (!_readOnly)
+                {
+                    Rewrite();
+                    if (_index is not null) RewriteIndex();
+                }
+            }
             return removed;
         }
     }
@@ -222,41 +370,113 @@ public sealed class VectorStore : IDisposable
     }
 
     /// <summary>
-    /// Exact top-k by cosine (query is a unit vector) over the vectors of the given streams (null: all), and
-    /// only of the given seqs when <paramref name="allowed"/> is set (filters on time, role, speaker, session).
+    /// Top-k by cosine (query is a unit vector) over the vectors of the given streams (null: all), and only of the
+    /// given seqs when <paramref name="allowed"/> is set (filters on time, role, speaker, session). Exact below
+    /// <see cref="VectorIndexOptions.ApproximateFrom"/> matching vectors, approximate (IVF) above; ties go to the
+    /// higher seq either way, so the result is a function of the stored vectors and the query.
     /// </summary>
-    public IReadOnlyList<ScoredDoc> Search(ReadOnlySpan<float> query, IReadOnlySet<int>? streamIds, int top, IReadOnlySet<long>? allowed = null)
+    public IReadOnlyList<ScoredDoc> Search(ReadOnlySpan<float> query, IReadOnlySet<int>? streamIds, int top, IReadOnlySet<long>? allowed = null) =>
+        Search(query, streamIds, top, allowed, probesOverride: null);
+
+    /// <summary>The exact scan whatever the size: the reference the approximate index is measured against.</summary>
+    internal IReadOnlyList<ScoredDoc> SearchExact(ReadOnlySpan<float> query, IReadOnlySet<int>? streamIds, int top, IReadOnlySet<long>? allowed = null) =>
+        Search(query, streamIds, top, allowed, probesOverride: 0);
+
+    /// <summary>The approximate search with a given number of lists, whatever the size (for measuring recall against probes).</summary>
+    internal IReadOnlyList<ScoredDoc> SearchApproximate(ReadOnlySpan<float> query, int top, int probes)
+    {
+        lock (_gate)
+        {
+            if (_index is null) throw new InvalidOperationException("The approximate index is not trained.");
+            probes = Math.Clamp(probes, 1, _index.ListCount);
+        }
+        return Search(query, null, top, null, probes);
+    }
+
+    private IReadOnlyList<ScoredDoc> Search(ReadOnlySpan<float> query, IReadOnlySet<int>? streamIds, int top, IReadOnlySet<long>? allowed, int? probesOverride)
     {
         if (query.Length != Dimensions) throw new ArgumentException($"Query has {query.Length} dimensions, not {Dimensions}.", nameof(query));
         if (top <= 0) return [];
         var q = new sbyte[Dimensions];
         float qScale = Int8VectorCodec.Encode(query, q);
-        var heap = new PriorityQueue<long, (float, long)>(top + 1);
+        var best = new TopScores(top);
         lock (_gate)
         {
             int single = streamIds is { Count: 1 } one ? one.First() : -1;
-            for (int i = 0; i < _count; i++)
+            int probes = probesOverride ?? ProbesFor(streamIds, allowed);
+            if (probes > 0)
+            {
+                var lists = new int[probes];
+                _index!.Probe(q, qScale, lists);
+                foreach (int list in lists)
+                {
+                    var m = _index.Members(list);
+                    for (int j = 0; j < m.Count; j++)
+                    {
+                        int s = m.Streams[j];
+                        if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) continue;
+                        if (allowed is not null && !allowed.Contains(m.Seqs[j])) continue;
+                        best.Offer(m.Seqs[j], Int8VectorCodec.Dot(q, m.Codes.AsSpan(j * Dimensions, Dimensions)) * qScale * m.Scales[j]);
+                    }
+                }
+            }
+            else if (allowed is not null && (long)allowed.Count * 8 < _count)
+            {
+                // A selective filter: look its seqs up (rows are in seq order) instead of testing every row.
+                foreach (long seq in allowed)
+                {
+                    int i = Array.BinarySearch(_seqs, 0, _count, seq);
+                    if (i >= 0) Consider(i);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < _count; i++) Consider(i);
+            }
+
+            void Consider(int i)
             {
                 int s = _streams[i];
-                if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) continue;
-                if (allowed is not null && !allowed.Contains(_seqs[i])) continue;
-                float score = Int8VectorCodec.Dot(q, _codes.AsSpan(i * Dimensions, Dimensions)) * qScale * _scales[i];
-                var key = (score, _seqs[i]);
-                if (heap.Count < top) heap.Enqueue(_seqs[i], key);
-                else if (heap.TryPeek(out _, out var min) && (score > min.Item1 || (score == min.Item1 && _seqs[i] > min.Item2))) heap.EnqueueDequeue(_seqs[i], key);
+                if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) return;
+                if (allowed is not null && !allowed.Contains(_seqs[i])) return;
+                best.Offer(_seqs[i], Int8VectorCodec.Dot(q, _codes.AsSpan(i * Dimensions, Dimensions)) * qScale * _scales[i]);
             }
         }
-        var result = new ScoredDoc[heap.Count];
-        for (int i = result.Length - 1; i >= 0; i--)
+        return best.Drain();
+    }
+
+    /// <summary>
+    /// Lists to probe for this query, or 0 for the exact scan: exact while the vectors the filters may pass are fewer than
+    /// <see cref="VectorIndexOptions.ApproximateFrom"/>; a filter passing a share f of the vectors scans 1/f times the
+    /// unfiltered probes so that about as many matching vectors are seen; past half the lists the exact scan costs no more.
+    /// The share is estimated from per-stream counts and the size of the allowed set, an upper bound of the true share.
+    /// </summary>
+    internal int PlannedProbes(IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed)
+    {
+        lock (_gate) return ProbesFor(streamIds, allowed);
+    }
+
+    private int ProbesFor(IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed)
+    {
+        if (_index is null || _options.ApproximateFrom <= 0 || _count == 0) return 0;
+        long candidates = _count;
+        if (streamIds is not null)
         {
-            heap.TryDequeue(out long seq, out var key);
-            result[i] = new ScoredDoc(seq, key.Item1);
+            candidates = 0;
+            foreach (int s in streamIds) candidates += _streamCounts.GetValueOrDefault(s);
         }
-        return result;
+        if (allowed is not null) candidates = Math.Min(candidates, allowed.Count);
+        if (candidates < _options.ApproximateFrom) return 0;
+        double probes = Math.Ceiling(_options.ProbesFor(_index.ListCount) * (double)_count / candidates);
+        return probes * 2 > _index.ListCount ? 0 : (int)probes;
     }
 
     public void Dispose()
     {
-        lock (_gate) _file?.Dispose();
+        lock (_gate)
+        {
+            _file?.Dispose();
+            _indexFile?.Dispose();
+        }
     }
 }

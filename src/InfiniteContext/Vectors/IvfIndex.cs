@@ -1,0 +1,182 @@
+using System.Numerics.Tensors;
+
+namespace InfiniteContext.Vectors;
+
+/// <summary>
+/// The approximate index of a <see cref="VectorStore"/>: an inverted file (IVF). A spherical k-means
+/// partition of the vectors into about sqrt(n) lists; a query ranks the list centroids and scans the codes
+/// of the best few lists exactly, so filters (streams, allowed seqs) apply row by row as in the full scan.
+/// Each list keeps its own copy of its members' seq, stream, scale and code, contiguous, so a probe is a sequential
+/// scan like the exact one (reading members scattered through the store's row arrays instead cost about 5x per
+/// vector in cache misses); the price is a second copy of the codes in memory. Appending a vector costs one dot
+/// product per list; training happens only at fixed sizes (<see cref="TrainingSize"/>), on the first rows,
+/// so an index caught up append by append equals one rebuilt from the same vectors.
+/// </summary>
+internal sealed class IvfIndex
+{
+    private const int Iterations = 10;
+    private const int SamplesPerList = 64; // k-means sees at most this many points per centroid
+
+    private readonly int _dims;
+    private readonly float[] _centroids;
+    private readonly sbyte[] _codes;   // centroids as int8 codes: assignment and probing use the same integer dot as the scan
+    private readonly float[] _scales;
+    private readonly InvertedList[] _members;
+
+    public IvfIndex(int dims, int trainedCount, float[] centroids)
+    {
+        _dims = dims;
+        TrainedCount = trainedCount;
+        ListCount = centroids.Length / dims;
+        _centroids = centroids;
+        _codes = new sbyte[centroids.Length];
+        _scales = new float[ListCount];
+        for (int c = 0; c < ListCount; c++)
+            _scales[c] = Int8VectorCodec.Encode(centroids.AsSpan(c * dims, dims), _codes.AsSpan(c * dims, dims));
+        _members = new InvertedList[ListCount];
+        for (int c = 0; c < ListCount; c++) _members[c] = new InvertedList(dims);
+    }
+
+    public int ListCount { get; }
+
+    /// <summary>How many vectors (the first rows of the store) the centroids were trained on.</summary>
+    public int TrainedCount { get; }
+
+    public ReadOnlySpan<float> Centroids => _centroids;
+
+    /// <summary>
+    /// The training size a store of <paramref name="count"/> vectors calls for: <paramref name="from"/> x 4^k, the largest
+    /// not above count (0 below <paramref name="from"/>). Retraining at 4x steps keeps lists near sqrt(n) long at an
+    /// amortized cost per append that does not grow with the store.
+    /// </summary>
+    public static int TrainingSize(int count, int from)
+    {
+        if (from <= 0 || count < from) return 0;
+        long size = from;
+        while (size * 4 <= count) size *= 4;
+        return (int)size;
+    }
+
+    public static int ListsFor(int trainingSize) => Math.Min(trainingSize, Math.Clamp((int)Math.Round(Math.Sqrt(trainingSize)), 8, 16_384));
+
+    /// <summary>Trains on the first <paramref name="trainingSize"/> vectors (an even sample of them when there are many).</summary>
+    public static IvfIndex Train(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> scales, int dims, int trainingSize)
+    {
+        int lists = ListsFor(trainingSize);
+        int samples = (int)Math.Min(trainingSize, (long)lists * SamplesPerList);
+        var points = new float[(long)samples * dims];
+        for (int i = 0; i < samples; i++)
+        {
+            int row = (int)((long)i * trainingSize / samples);
+            var p = points.AsSpan(i * dims, dims);
+            Int8VectorCodec.Decode(codes.Slice(row * dims, dims), scales[row], p);
+            float norm = TensorPrimitives.Norm(p);
+            if (norm > 0) TensorPrimitives.Divide(p, norm, p);
+        }
+        return new IvfIndex(dims, trainingSize, SphericalKMeans.Train(points, samples, dims, lists, Iterations));
+    }
+
+    /// <summary>
+    /// The list a vector belongs to: the centroid with the largest dot product, ties to the lower id. The vector's own
+    /// scale matters only by its sign, but that sign is real: <see cref="Int8VectorCodec.Encode"/> returns a negative
+    /// scale (and negated codes) when the component of largest magnitude is negative.
+    /// </summary>
+    public int Assign(ReadOnlySpan<sbyte> code, float scale)
+    {
+        float sign = scale < 0 ? -1 : 1;
+        int best = 0;
+        float bestScore = float.NegativeInfinity;
+        for (int c = 0; c < ListCount; c++)
+        {
+            float s = sign * Int8VectorCodec.Dot(code, _codes.AsSpan(c * _dims, _dims)) * _scales[c];
+            if (s > bestScore)
+            {
+                bestScore = s;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Assigns rows [from, to) of <paramref name="codes"/> into <paramref name="lists"/>, in parallel (each row independently).</summary>
+    public void AssignRange(sbyte[] codes, float[] scales, int from, int to, int[] lists)
+    {
+        const int chunk = 512;
+        if (to - from <= chunk)
+        {
+            for (int r = from; r < to; r++) lists[r] = Assign(codes.AsSpan(r * _dims, _dims), scales[r]);
+            return;
+        }
+        Parallel.For(0, (to - from + chunk - 1) / chunk, block =>
+        {
+            int end = Math.Min(to, from + (block + 1) * chunk);
+            for (int r = from + block * chunk; r < end; r++) lists[r] = Assign(codes.AsSpan(r * _dims, _dims), scales[r]);
+        });
+    }
+
+    public void Add(int list, long seq, int stream, float scale, ReadOnlySpan<sbyte> code) => _members[list].Add(seq, stream, scale, code);
+
+    /// <summary>Rebuilds every list from the store's rows and their list ids (after training, or after the store compacted its rows).</summary>
+    public void Reset(ReadOnlySpan<int> lists, ReadOnlySpan<long> seqs, ReadOnlySpan<int> streams, ReadOnlySpan<float> scales, ReadOnlySpan<sbyte> codes)
+    {
+        var sizes = new int[ListCount];
+        foreach (int l in lists) sizes[l]++;
+        for (int c = 0; c < ListCount; c++) _members[c].Clear(sizes[c]);
+        for (int r = 0; r < lists.Length; r++) _members[lists[r]].Add(seqs[r], streams[r], scales[r], codes.Slice(r * _dims, _dims));
+    }
+
+    public InvertedList Members(int list) => _members[list];
+
+    /// <summary>Writes the ids of the <paramref name="chosen"/>.Length lists whose centroids best match the query (best first, ties to the lower id).</summary>
+    public void Probe(ReadOnlySpan<sbyte> query, float queryScale, Span<int> chosen)
+    {
+        float sign = queryScale < 0 ? -1 : 1;
+        var heap = new PriorityQueue<int, (float Score, int Negated)>(chosen.Length + 1);
+        for (int c = 0; c < ListCount; c++)
+        {
+            var key = (sign * Int8VectorCodec.Dot(query, _codes.AsSpan(c * _dims, _dims)) * _scales[c], -c);
+            if (heap.Count < chosen.Length) heap.Enqueue(c, key);
+            else if (heap.TryPeek(out _, out var min) && (key.Item1 > min.Score || (key.Item1 == min.Score && key.Item2 > min.Negated))) heap.EnqueueDequeue(c, key);
+        }
+        for (int i = heap.Count - 1; i >= 0; i--) chosen[i] = heap.Dequeue();
+    }
+
+    /// <summary>The members of one list, in the order they were added (seq order).</summary>
+    internal sealed class InvertedList(int dims)
+    {
+        public long[] Seqs { get; private set; } = new long[8];
+        public int[] Streams { get; private set; } = new int[8];
+        public float[] Scales { get; private set; } = new float[8];
+        public sbyte[] Codes { get; private set; } = new sbyte[8 * dims];
+        public int Count { get; private set; }
+
+        public void Clear(int capacity)
+        {
+            Count = 0;
+            if (capacity > Seqs.Length || capacity < Seqs.Length / 4) Resize(Math.Max(8, capacity));
+        }
+
+        public void Add(long seq, int stream, float scale, ReadOnlySpan<sbyte> code)
+        {
+            if (Count == Seqs.Length) Resize(Count * 2);
+            Seqs[Count] = seq;
+            Streams[Count] = stream;
+            Scales[Count] = scale;
+            code.CopyTo(Codes.AsSpan(Count * dims, dims));
+            Count++;
+        }
+
+        private void Resize(int capacity)
+        {
+            var seqs = Seqs;
+            var streams = Streams;
+            var scales = Scales;
+            var codes = Codes;
+            Array.Resize(ref seqs, capacity);
+            Array.Resize(ref streams, capacity);
+            Array.Resize(ref scales, capacity);
+            Array.Resize(ref codes, capacity * dims);
+            (Seqs, Streams, Scales, Codes) = (seqs, streams, scales, codes);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace InfiniteContext.Vectors;
+
+/// <summary>
+/// When the vector store answers from its approximate index (IVF) instead of an exact scan, and how hard it probes.
+/// The defaults are measured (docs/BENCHMARKS.md, "Vector index: exact vs approximate").
+/// </summary>
+public sealed record VectorIndexOptions
+{
+    /// <summary>
+    /// The approximate index is trained once the store holds this many vectors, and a query uses it when the
+    /// vectors it may match (after stream and seq filters) are at least this many; below, the exact scan is as
+    /// fast or faster. 0 turns the approximate index off.
+    /// </summary>
+    public int ApproximateFrom { get; init; } = 25_000;
+
+    /// <summary>
+    /// Lists scanned per unfiltered query: ProbeFactor x sqrt(lists), rounded up (an index of n vectors has about sqrt(n)
+    /// lists, so a query scans about ProbeFactor x n^(3/4) vectors). A filter that passes a share f of the vectors scans
+    /// 1/f times as many lists.
+    /// </summary>
+    public double ProbeFactor { get; init; } = 2.0;
+
+    internal int ProbesFor(int lists) => (int)Math.Ceiling(Math.Max(0.01, ProbeFactor) * Math.Sqrt(lists));
+
+    public static VectorIndexOptions Default { get; } = new();
+
+    /// <summary>Exact scans only (the index is neither built nor read).</summary>
+    public static VectorIndexOptions ExactOnly { get; } = new() { ApproximateFrom = 0 };
+}
