@@ -1,0 +1,189 @@
+namespace InfiniteContext.Indexing;
+
+/// <summary>
+/// Document-at-a-time BM25 with MaxScore dynamic pruning: exactly the top-k of <see cref="ExhaustiveBm25"/> (same documents,
+/// same float scores, same tie order), without decoding most postings of the query's common terms.
+///
+/// Per source, terms are ordered by their score upper bound (idf weight at the list's largest tf and shortest document).
+/// Once the top-k is full with threshold θ, the longest prefix of terms whose bounds sum below θ is "non-essential":
+/// no document they alone contain can get in, so candidates come only from the other ("essential") lists; the
+/// non-essential lists are only probed with <see cref="PostingsCursor.Advance"/> (skipping whole blocks), and a candidate
+/// is dropped as soon as its partial score plus the remaining bounds (per block where the skip data has them) falls below θ.
+///
+/// Exactness: the final score is summed in float in query-term order, as the exhaustive search does. Bounds are compared
+/// with a relative slack far above float rounding, and a candidate is dropped only when its bound is strictly below θ,
+/// so a document that could tie the weakest kept one (and win on seq) is always scored.
+///
+/// Document frequencies: the pruned search needs each term's df over the scope before scoring. Where a source is wholly
+/// inside the scope (see <see cref="ScopedSources.Coverage"/>) that is the list's stored length; where it is wholly outside,
+/// zero; otherwise (a source shared with other streams, time or role filters that cut through it, deletes awaiting the next
+/// flush, speaker/session filters) the list is counted through the filter, as the exhaustive search does. The formulas are
+/// unchanged, so scores are too.
+/// </summary>
+internal static class MaxScoreBm25
+{
+    public static IReadOnlyList<ScoredDoc> Run(ScopedSources view, List<(string Term, int Count)> terms, int top)
+    {
+        if (view.N == 0) return [];
+        double k1 = view.K1, b = view.B, avgdl = view.AvgDl;
+        var sources = view.Sources;
+        int m = terms.Count;
+        var coverage = new ScopeCoverage[sources.Length];
+        for (int s = 0; s < sources.Length; s++) coverage[s] = view.Coverage(s);
+
+        // 1. Document frequencies over the scope, hence weights.
+        var weights = new double[m];
+        for (int t = 0; t < m; t++)
+        {
+            long df = 0;
+            for (int s = 0; s < sources.Length; s++)
+            {
+                if (coverage[s] == ScopeCoverage.None || !sources[s].TryGetPostings(terms[t].Term, out var cursor)) continue;
+                if (coverage[s] == ScopeCoverage.All)
+                {
+                    df += cursor.Count;
+                    continue;
+                }
+                while (cursor.Next(out int doc, out _))
+                    if (view.Passes(s, doc)) df++;
+            }
+            if (df > 0) weights[t] = Bm25.Idf(view.N, df) * terms[t].Count * (k1 + 1);
+        }
+
+        // 2. Scoring, source by source, into one top-k (its threshold carries over from source to source).
+        var best = new TopKCollector(top);
+        var state = new SourceState(m);
+        // Float rounding of m contributions and their sum is below m * 2^-24 relative; the slack is far above it.
+        double slack = 1 + 1e-6 * (m + 2);
+        for (int s = 0; s < sources.Length; s++)
+        {
+            if (coverage[s] == ScopeCoverage.None) continue;
+            var src = sources[s];
+            int active = 0;
+            for (int t = 0; t < m; t++)
+            {
+                if (weights[t] == 0 || !src.TryGetPostings(terms[t].Term, out var cursor)) continue;
+                state.Cursors[active] = cursor;
+                state.Term[active] = t;
+                state.Bound[active] = Bm25.Bound(weights[t], cursor.MaxTf, cursor.MinLength, k1, b, avgdl) * slack;
+                active++;
+            }
+            if (active == 0) continue;
+            ScoreSource(view, s, coverage[s] != ScopeCoverage.All, state, active, weights, best, slack);
+        }
+        return best.Drain();
+    }
+
+    /// <summary>Per-source working arrays, allocated once per query.</summary>
+    private sealed class SourceState(int m)
+    {
+        public readonly PostingsCursor[] Cursors = new PostingsCursor[m];
+        public readonly int[] Term = new int[m];
+        public readonly double[] Bound = new double[m];
+        public readonly double[] Cumulative = new double[m];
+        public readonly int[] Doc = new int[m];
+        public readonly int[] Tf = new int[m];
+        /// <summary>Indexed by query term position: this candidate's float contribution, and whether it has one.</summary>
+        public readonly float[] Contribution = new float[m];
+        public readonly bool[] Present = new bool[m];
+    }
+
+    private static void ScoreSource(ScopedSources view, int s, bool filter, SourceState st, int active, double[] weights, TopKCollector best, double slack)
+    {
+        var src = view.Sources[s];
+        double k1 = view.K1, b = view.B, avgdl = view.AvgDl;
+        var cursors = st.Cursors;
+
+        // Ascending bound order (ties by query position, for determinism).
+        for (int i = 1; i < active; i++)
+        {
+            for (int j = i; j > 0 && (st.Bound[j - 1] > st.Bound[j] || (st.Bound[j - 1] == st.Bound[j] && st.Term[j - 1] > st.Term[j])); j--)
+            {
+                (cursors[j - 1], cursors[j]) = (cursors[j], cursors[j - 1]);
+                (st.Term[j - 1], st.Term[j]) = (st.Term[j], st.Term[j - 1]);
+                (st.Bound[j - 1], st.Bound[j]) = (st.Bound[j], st.Bound[j - 1]);
+            }
+        }
+        double sum = 0;
+        for (int i = 0; i < active; i++)
+        {
+            st.Cumulative[i] = sum += st.Bound[i];
+            st.Doc[i] = cursors[i].Next(out int d, out int tf) ? d : int.MaxValue;
+            st.Tf[i] = tf;
+        }
+
+        float theta = best.Threshold;
+        int essential = 0;
+        while (essential < active && st.Cumulative[essential] < theta) essential++;
+
+        while (essential < active)
+        {
+            int doc = int.MaxValue;
+            for (int i = essential; i < active; i++) doc = Math.Min(doc, st.Doc[i]);
+            if (doc == int.MaxValue) break;
+
+            if (!filter || view.Passes(s, doc))
+            {
+                int length = src.Length(doc);
+                double partial = 0;
+                for (int i = essential; i < active; i++)
+                {
+                    if (st.Doc[i] != doc) continue;
+                    int t = st.Term[i];
+                    double c = Bm25.Term(weights[t], st.Tf[i], length, k1, b, avgdl);
+                    st.Contribution[t] = (float)c;
+                    st.Present[t] = true;
+                    partial += c;
+                }
+                bool pruned = false;
+                for (int i = essential - 1; i >= 0; i--)
+                {
+                    // Remaining terms 0..i can add at most Cumulative[i].
+                    if (partial * slack + st.Cumulative[i] < theta) { pruned = true; break; }
+                    if (st.Doc[i] < doc)
+                    {
+                        // The block's own bound is usually far below the list's: check it before decoding anything.
+                        if (!cursors[i].BlockBound(doc, out _, out int blockTf, out int blockLength))
+                        {
+                            st.Doc[i] = int.MaxValue;
+                            continue;
+                        }
+                        double blockBound = Bm25.Bound(weights[st.Term[i]], blockTf, blockLength, k1, b, avgdl) * slack;
+                        double rest = i > 0 ? st.Cumulative[i - 1] : 0;
+                        if (partial * slack + blockBound + rest < theta) { pruned = true; break; }
+                        st.Doc[i] = cursors[i].Advance(doc, out int d, out int tf) ? d : int.MaxValue;
+                        st.Tf[i] = tf;
+                    }
+                    if (st.Doc[i] == doc)
+                    {
+                        int t = st.Term[i];
+                        double c = Bm25.Term(weights[t], st.Tf[i], length, k1, b, avgdl);
+                        st.Contribution[t] = (float)c;
+                        st.Present[t] = true;
+                        partial += c;
+                    }
+                }
+                if (!pruned)
+                {
+                    // Summed in float in query order, exactly as the exhaustive accumulator does.
+                    float score = 0f;
+                    for (int t = 0; t < st.Present.Length; t++)
+                        if (st.Present[t]) score += st.Contribution[t];
+                    if (best.Offer(score, src.Seq(doc)) && best.IsFull)
+                    {
+                        theta = best.Threshold;
+                        while (essential < active && st.Cumulative[essential] < theta) essential++;
+                    }
+                }
+                Array.Clear(st.Present);
+            }
+
+            for (int i = 0; i < active; i++)
+            {
+                if (st.Doc[i] != doc) continue;
+                st.Doc[i] = cursors[i].Next(out int d, out int tf) ? d : int.MaxValue;
+                st.Tf[i] = tf;
+            }
+        }
+    }
+}
