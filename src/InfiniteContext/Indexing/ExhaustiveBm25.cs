@@ -4,8 +4,10 @@ namespace InfiniteContext.Indexing;
 
 /// <summary>
 /// Term-at-a-time BM25: every posting of every query term, in every source, into a dense accumulator.
-/// Cost grows with the postings of the query's commonest term; kept as the reference the pruned search
-/// (<see cref="MaxScoreBm25"/>) must agree with exactly, and for parameters where score bounds do not hold.
+/// Cost grows with the postings of the query's commonest terms. <see cref="Run"/> is the reference the pruned
+/// search (<see cref="MaxScoreBm25"/>) must agree with exactly, and the path for BM25 parameters under which
+/// score bounds do not hold; <see cref="ScoreSources"/> also serves the pruned search for the sources whose
+/// document frequencies can only be had by walking their lists anyway.
 /// </summary>
 internal static class ExhaustiveBm25
 {
@@ -16,25 +18,39 @@ internal static class ExhaustiveBm25
     public static IReadOnlyList<ScoredDoc> Run(ScopedSources view, List<(string Term, int Count)> terms, int top)
     {
         if (view.N == 0) return [];
+        var best = new TopKCollector(top);
+        var walk = new bool[view.Sources.Length];
+        Array.Fill(walk, true);
+        ScoreSources(view, terms, walk, new long[terms.Count], best);
+        return best.Drain();
+    }
+
+    /// <summary>
+    /// Scores the documents of the sources marked in <paramref name="walk"/> into <paramref name="best"/>, term by term.
+    /// A term's df is <paramref name="dfElsewhere"/> (its exact df in the sources not walked) plus the postings here that
+    /// pass the filter; returns each term's BM25 weight (idf * qtf * (k1 + 1); 0 when df is 0).
+    /// </summary>
+    public static double[] ScoreSources(ScopedSources view, List<(string Term, int Count)> terms, bool[] walk, long[] dfElsewhere, TopKCollector best)
+    {
         long n = view.N;
         double avgdl = view.AvgDl, k1 = view.K1, b = view.B;
         var sources = view.Sources;
-        int total = view.Bases[^1];
-        float[] acc = AccumulatorPool.Rent(Math.Max(1, total));
+        var weights = new double[terms.Count];
+        float[] acc = AccumulatorPool.Rent(Math.Max(1, view.Bases[^1]));
         int[] touched = ArrayPool<int>.Shared.Rent(256);
         int touchedCount = 0;
         int[] matchDocs = ArrayPool<int>.Shared.Rent(256);
         int[] matchTfs = ArrayPool<int>.Shared.Rent(256);
         try
         {
-            foreach (var (term, qtf) in terms)
+            for (int t = 0; t < terms.Count; t++)
             {
                 int matches = 0;
                 for (int s = 0; s < sources.Length; s++)
                 {
                     var src = sources[s];
-                    if (!view.MayMatch(s)) continue;
-                    if (!src.TryGetPostings(term, out var cursor)) continue;
+                    if (!walk[s] || !view.MayMatch(s)) continue;
+                    if (!src.TryGetPostings(terms[t].Term, out var cursor)) continue;
                     int baseDoc = view.Bases[s];
                     while (cursor.Next(out int doc, out int tf))
                     {
@@ -49,8 +65,9 @@ internal static class ExhaustiveBm25
                         matches++;
                     }
                 }
-                if (matches == 0) continue;
-                double weight = Bm25.Idf(n, matches) * qtf * (k1 + 1);
+                long df = dfElsewhere[t] + matches;
+                if (df == 0) continue;
+                double weight = weights[t] = Bm25.Idf(n, df) * terms[t].Count * (k1 + 1);
                 for (int m = 0; m < matches; m++)
                 {
                     int g = matchDocs[m];
@@ -63,9 +80,8 @@ internal static class ExhaustiveBm25
                     acc[g] += score;
                 }
             }
-            var best = new TopKCollector(top);
             for (int i = 0; i < touchedCount; i++) best.Offer(acc[touched[i]], view.SeqOf(touched[i]));
-            return best.Drain();
+            return weights;
         }
         finally
         {

@@ -14,11 +14,12 @@ namespace InfiniteContext.Indexing;
 /// with a relative slack far above float rounding, and a candidate is dropped only when its bound is strictly below θ,
 /// so a document that could tie the weakest kept one (and win on seq) is always scored.
 ///
-/// Document frequencies: the pruned search needs each term's df over the scope before scoring. Where a source is wholly
-/// inside the scope (see <see cref="ScopedSources.Coverage"/>) that is the list's stored length; where it is wholly outside,
-/// zero; otherwise (a source shared with other streams, time or role filters that cut through it, deletes awaiting the next
-/// flush, speaker/session filters) the list is counted through the filter, as the exhaustive search does. The formulas are
-/// unchanged, so scores are too.
+/// Document frequencies: pruning needs each term's df over the scope before scoring. Where a source is wholly inside the
+/// scope (see <see cref="ScopedSources.Coverage"/>) that is the list's stored length; where it is wholly outside, zero.
+/// Otherwise (a segment shared with other streams, a time or role filter that cuts through it, deletes awaiting the next
+/// flush, a speaker or session filter) the only exact count is a walk through the filter, as the exhaustive search does;
+/// such sources are scored term-at-a-time during that walk (<see cref="ExhaustiveBm25.ScoreSources"/>), which costs what
+/// the exhaustive search cost, and only the wholly covered sources are pruned. The formulas are unchanged, so scores are too.
 /// </summary>
 internal static class MaxScoreBm25
 {
@@ -31,33 +32,39 @@ internal static class MaxScoreBm25
         var coverage = new ScopeCoverage[sources.Length];
         for (int s = 0; s < sources.Length; s++) coverage[s] = view.Coverage(s);
 
-        // 1. Document frequencies over the scope, hence weights.
-        var weights = new double[m];
-        for (int t = 0; t < m; t++)
+        // 1. Sources wholly inside the scope give each term's df from the stored list length, without a walk. The others
+        //    (partly inside) must be walked to count df exactly; having walked them, score them term-at-a-time right away.
+        var dfStored = new long[m];
+        var walk = new bool[sources.Length];
+        bool anyWalk = false;
+        for (int s = 0; s < sources.Length; s++)
         {
-            long df = 0;
-            for (int s = 0; s < sources.Length; s++)
-            {
-                if (coverage[s] == ScopeCoverage.None || !sources[s].TryGetPostings(terms[t].Term, out var cursor)) continue;
-                if (coverage[s] == ScopeCoverage.All)
-                {
-                    df += cursor.Count;
-                    continue;
-                }
-                while (cursor.Next(out int doc, out _))
-                    if (view.Passes(s, doc)) df++;
-            }
-            if (df > 0) weights[t] = Bm25.Idf(view.N, df) * terms[t].Count * (k1 + 1);
+            walk[s] = coverage[s] == ScopeCoverage.Some;
+            anyWalk |= walk[s];
+            if (coverage[s] != ScopeCoverage.All) continue;
+            for (int t = 0; t < m; t++)
+                if (sources[s].TryGetPostings(terms[t].Term, out var cursor)) dfStored[t] += cursor.Count;
+        }
+        var best = new TopKCollector(top);
+        double[] weights;
+        if (anyWalk)
+        {
+            weights = ExhaustiveBm25.ScoreSources(view, terms, walk, dfStored, best);
+        }
+        else
+        {
+            weights = new double[m];
+            for (int t = 0; t < m; t++)
+                if (dfStored[t] > 0) weights[t] = Bm25.Idf(view.N, dfStored[t]) * terms[t].Count * (k1 + 1);
         }
 
-        // 2. Scoring, source by source, into one top-k (its threshold carries over from source to source).
-        var best = new TopKCollector(top);
+        // 2. The wholly covered sources document-at-a-time with pruning, into the same top-k (its threshold carries over).
         var state = new SourceState(m);
         // Float rounding of m contributions and their sum is below m * 2^-24 relative; the slack is far above it.
         double slack = 1 + 1e-6 * (m + 2);
         for (int s = 0; s < sources.Length; s++)
         {
-            if (coverage[s] == ScopeCoverage.None) continue;
+            if (coverage[s] != ScopeCoverage.All) continue;
             var src = sources[s];
             int active = 0;
             for (int t = 0; t < m; t++)
@@ -69,7 +76,7 @@ internal static class MaxScoreBm25
                 active++;
             }
             if (active == 0) continue;
-            ScoreSource(view, s, coverage[s] != ScopeCoverage.All, state, active, weights, best, slack);
+            ScoreSource(view, s, state, active, weights, best, slack);
         }
         return best.Drain();
     }
@@ -88,7 +95,7 @@ internal static class MaxScoreBm25
         public readonly bool[] Present = new bool[m];
     }
 
-    private static void ScoreSource(ScopedSources view, int s, bool filter, SourceState st, int active, double[] weights, TopKCollector best, double slack)
+    private static void ScoreSource(ScopedSources view, int s, SourceState st, int active, double[] weights, TopKCollector best, double slack)
     {
         var src = view.Sources[s];
         double k1 = view.K1, b = view.B, avgdl = view.AvgDl;
@@ -122,7 +129,7 @@ internal static class MaxScoreBm25
             for (int i = essential; i < active; i++) doc = Math.Min(doc, st.Doc[i]);
             if (doc == int.MaxValue) break;
 
-            if (!filter || view.Passes(s, doc))
+            // Every document of a wholly covered source passes the filter: no per-document check.
             {
                 int length = src.Length(doc);
                 double partial = 0;
