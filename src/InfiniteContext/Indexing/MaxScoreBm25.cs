@@ -90,6 +90,10 @@ internal static class MaxScoreBm25
         public readonly double[] Cumulative = new double[m];
         public readonly int[] Doc = new int[m];
         public readonly int[] Tf = new int[m];
+        /// <summary>Per term (bound order): the current block's last doc, its score bound, and prefix sums of the non-essential ones.</summary>
+        public readonly int[] BlockLast = new int[m];
+        public readonly double[] BlockBound = new double[m];
+        public readonly double[] BlockPrefix = new double[m];
         /// <summary>Indexed by query term position: this candidate's float contribution, and whether it has one.</summary>
         public readonly float[] Contribution = new float[m];
         public readonly bool[] Present = new bool[m];
@@ -117,6 +121,7 @@ internal static class MaxScoreBm25
             st.Cumulative[i] = sum += st.Bound[i];
             st.Doc[i] = cursors[i].Next(out int d, out int tf) ? d : int.MaxValue;
             st.Tf[i] = tf;
+            st.BlockLast[i] = -1;
         }
 
         float theta = best.Threshold;
@@ -129,7 +134,36 @@ internal static class MaxScoreBm25
             for (int i = essential; i < active; i++) doc = Math.Min(doc, st.Doc[i]);
             if (doc == int.MaxValue) break;
 
-            // Every document of a wholly covered source passes the filter: no per-document check.
+            // Block-max: each term's bound over the block that would hold its posting for `doc`. The bounds hold for every
+            // doc up to the nearest block end, so when even their sum is below θ the whole run of docs is skipped unread.
+            double blockSum = 0;
+            int upTo = int.MaxValue;
+            for (int i = 0; i < active; i++)
+            {
+                if (doc > st.BlockLast[i]) RefreshBlock(st, i, doc, weights, k1, b, avgdl, slack);
+                blockSum += st.BlockBound[i];
+                upTo = Math.Min(upTo, st.BlockLast[i]);
+            }
+            if (blockSum < theta)
+            {
+                if (upTo == int.MaxValue) break;
+                for (int i = essential; i < active; i++)
+                {
+                    if (st.Doc[i] > upTo) continue;
+                    st.Doc[i] = cursors[i].Advance(upTo + 1, out int d, out int tf) ? d : int.MaxValue;
+                    st.Tf[i] = tf;
+                }
+                continue;
+            }
+
+            // This doc's own bound: block bounds of the essential terms it holds and of every non-essential term.
+            double bound = 0;
+            for (int i = 0; i < active; i++)
+            {
+                if (i < essential) st.BlockPrefix[i] = bound += st.BlockBound[i];
+                else if (st.Doc[i] == doc) bound += st.BlockBound[i];
+            }
+            if (bound >= theta)
             {
                 int length = src.Length(doc);
                 double partial = 0;
@@ -145,19 +179,10 @@ internal static class MaxScoreBm25
                 bool pruned = false;
                 for (int i = essential - 1; i >= 0; i--)
                 {
-                    // Remaining terms 0..i can add at most Cumulative[i].
-                    if (partial * slack + st.Cumulative[i] < theta) { pruned = true; break; }
+                    // Non-essential terms 0..i can add at most BlockPrefix[i] here.
+                    if (partial * slack + st.BlockPrefix[i] < theta) { pruned = true; break; }
                     if (st.Doc[i] < doc)
                     {
-                        // The block's own bound is usually far below the list's: check it before decoding anything.
-                        if (!cursors[i].BlockBound(doc, out _, out int blockTf, out int blockLength))
-                        {
-                            st.Doc[i] = int.MaxValue;
-                            continue;
-                        }
-                        double blockBound = Bm25.Bound(weights[st.Term[i]], blockTf, blockLength, k1, b, avgdl) * slack;
-                        double rest = i > 0 ? st.Cumulative[i - 1] : 0;
-                        if (partial * slack + blockBound + rest < theta) { pruned = true; break; }
                         st.Doc[i] = cursors[i].Advance(doc, out int d, out int tf) ? d : int.MaxValue;
                         st.Tf[i] = tf;
                     }
@@ -191,6 +216,24 @@ internal static class MaxScoreBm25
                 st.Doc[i] = cursors[i].Next(out int d, out int tf) ? d : int.MaxValue;
                 st.Tf[i] = tf;
             }
+        }
+    }
+
+    /// <summary>
+    /// Loads term <paramref name="i"/>'s block bound for docs from <paramref name="doc"/> on: valid up to the block's last doc
+    /// (a posting of the term in that range can only be in that block), or for good once the list has nothing at or after it.
+    /// </summary>
+    private static void RefreshBlock(SourceState st, int i, int doc, double[] weights, double k1, double b, double avgdl, double slack)
+    {
+        if (st.Cursors[i].BlockBound(doc, out int last, out int maxTf, out int minLength))
+        {
+            st.BlockLast[i] = last;
+            st.BlockBound[i] = Bm25.Bound(weights[st.Term[i]], maxTf, minLength, k1, b, avgdl) * slack;
+        }
+        else
+        {
+            st.BlockLast[i] = int.MaxValue;
+            st.BlockBound[i] = 0;
         }
     }
 }
