@@ -4,7 +4,8 @@ namespace InfiniteContext.Indexing;
 /// Document-at-a-time BM25 with MaxScore dynamic pruning: exactly the top-k of <see cref="ExhaustiveBm25"/> (same documents,
 /// same float scores, same tie order), without decoding most postings of the query's common terms.
 ///
-/// Per source, terms are ordered by their score upper bound (idf weight at the list's largest tf and shortest document).
+/// Per source, terms are ordered by their score upper bound (<see cref="Bm25.Bound"/> at the list's largest tf and smallest
+/// length per tf).
 /// Once the top-k is full with threshold θ, the longest prefix of terms whose bounds sum below θ is "non-essential":
 /// no document they alone contain can get in, so candidates come only from the other ("essential") lists; the
 /// non-essential lists are only probed with <see cref="PostingsCursor.Advance"/> (skipping whole blocks), and a candidate
@@ -72,7 +73,7 @@ internal static class MaxScoreBm25
                 if (weights[t] == 0 || !src.TryGetPostings(terms[t].Term, out var cursor)) continue;
                 state.Cursors[active] = cursor;
                 state.Term[active] = t;
-                state.Bound[active] = Bm25.Bound(weights[t], cursor.MaxTf, cursor.MinLength, k1, b, avgdl) * slack;
+                state.Bound[active] = Bm25.Bound(weights[t], cursor.MaxTf, cursor.MinLengthPerTf, k1, b, avgdl) * slack;
                 active++;
             }
             if (active == 0) continue;
@@ -143,6 +144,14 @@ internal static class MaxScoreBm25
                 if (doc > st.BlockLast[i]) RefreshBlock(st, i, doc, weights, k1, b, avgdl, slack);
                 blockSum += st.BlockBound[i];
                 upTo = Math.Min(upTo, st.BlockLast[i]);
+            }
+            // An essential term whose next posting lies beyond `doc` adds nothing before that posting: dropping its block bound
+            // (highest bounds first) and ending the run just before it can bring the sum below θ.
+            for (int i = active - 1; i >= essential && blockSum >= theta; i--)
+            {
+                if (st.Doc[i] <= doc) continue;
+                blockSum -= st.BlockBound[i];
+                upTo = Math.Min(upTo, st.Doc[i] - 1);
             }
             if (blockSum < theta)
             {
@@ -225,10 +234,10 @@ internal static class MaxScoreBm25
     /// </summary>
     private static void RefreshBlock(SourceState st, int i, int doc, double[] weights, double k1, double b, double avgdl, double slack)
     {
-        if (st.Cursors[i].BlockBound(doc, out int last, out int maxTf, out int minLength))
+        if (st.Cursors[i].BlockBound(doc, out int last, out int maxTf, out float minLengthPerTf))
         {
             st.BlockLast[i] = last;
-            st.BlockBound[i] = Bm25.Bound(weights[st.Term[i]], maxTf, minLength, k1, b, avgdl) * slack;
+            st.BlockBound[i] = Bm25.Bound(weights[st.Term[i]], maxTf, minLengthPerTf, k1, b, avgdl) * slack;
         }
         else
         {

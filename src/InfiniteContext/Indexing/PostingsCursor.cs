@@ -9,7 +9,7 @@ namespace InfiniteContext.Indexing;
 ///
 /// Both <see cref="Next"/> and <see cref="Advance"/> consume the posting they return. Advance jumps whole
 /// blocks through the skip data (segments) or binary-searches (tail), so pruned search decodes only the
-/// blocks that may hold a candidate. <see cref="MaxTf"/> and <see cref="MinLength"/> bound the whole list,
+/// blocks that may hold a candidate. <see cref="MaxTf"/> and <see cref="MinLengthPerTf"/> bound the whole list,
 /// <see cref="BlockBound"/> one block: the ingredients of a BM25 upper bound.
 /// </summary>
 internal struct PostingsCursor
@@ -33,10 +33,10 @@ internal struct PostingsCursor
     /// <summary>The largest term frequency in the list.</summary>
     public int MaxTf { get; }
 
-    /// <summary>The smallest analyzed length of a document in the list.</summary>
-    public int MinLength { get; }
+    /// <summary>The smallest (document length / tf) in the list, rounded down.</summary>
+    public float MinLengthPerTf { get; }
 
-    public PostingsCursor(byte[] bytes, int start, int end, int count, int skipAt, int maxTf, int minLength)
+    public PostingsCursor(byte[] bytes, int start, int end, int count, int skipAt, int maxTf, float minLengthPerTf)
     {
         _bytes = bytes;
         _start = _pos = start;
@@ -49,10 +49,10 @@ internal struct PostingsCursor
         _i = 0;
         _shallow = 0;
         MaxTf = maxTf;
-        MinLength = minLength;
+        MinLengthPerTf = minLengthPerTf;
     }
 
-    public PostingsCursor(int[] docs, int[] tfs, int count, int maxTf, int minLength)
+    public PostingsCursor(int[] docs, int[] tfs, int count, int maxTf, float minLengthPerTf)
     {
         _bytes = null;
         _start = _pos = _end = _skipAt = 0;
@@ -63,7 +63,7 @@ internal struct PostingsCursor
         _i = 0;
         _shallow = 0;
         MaxTf = maxTf;
-        MinLength = minLength;
+        MinLengthPerTf = minLengthPerTf;
     }
 
     public bool Next(out int doc, out int tf)
@@ -136,24 +136,25 @@ internal struct PostingsCursor
 
     /// <summary>
     /// Bounds of the block holding the first posting with doc &gt;= <paramref name="target"/> (from the current block on),
-    /// without decoding it: its last doc, largest tf and smallest document length. False when no posting is left there.
+    /// without decoding it: its last doc, largest tf and smallest length per tf. False when no posting is left there.
     /// The in-memory tail has one block: the whole list.
     /// </summary>
-    public bool BlockBound(int target, out int lastDoc, out int maxTf, out int minLength)
+    public bool BlockBound(int target, out int lastDoc, out int maxTf, out float minLengthPerTf)
     {
         if (_bytes is null)
         {
             bool any = _count > 0 && _docs![_count - 1] >= target;
             lastDoc = any ? _docs![_count - 1] : 0;
             maxTf = MaxTf;
-            minLength = MinLength;
+            minLengthPerTf = MinLengthPerTf;
             return any;
         }
         int from = Math.Max(_shallow, _i == 0 ? 0 : (_i - 1) >> SkipBlocks.Shift);
         int k = FindBlock(from, target);
         if (k < 0)
         {
-            lastDoc = maxTf = minLength = 0;
+            lastDoc = maxTf = 0;
+            minLengthPerTf = 0;
             return false;
         }
         _shallow = k;
@@ -161,7 +162,7 @@ internal struct PostingsCursor
         var span = _bytes.AsSpan(at);
         lastDoc = BinaryPrimitives.ReadInt32LittleEndian(span);
         maxTf = BinaryPrimitives.ReadInt32LittleEndian(span[8..]);
-        minLength = BinaryPrimitives.ReadInt32LittleEndian(span[12..]);
+        minLengthPerTf = BinaryPrimitives.ReadSingleLittleEndian(span[12..]);
         return true;
     }
 
@@ -202,7 +203,7 @@ internal static class SkipBlocks
     public const int Shift = 7;
     public const int Size = 1 << Shift;
 
-    /// <summary>lastDoc i32, end byte offset of the block relative to the list's start i32, max tf i32, min doc length i32.</summary>
+    /// <summary>lastDoc i32, end byte offset of the block relative to the list's start i32, max tf i32, min length/tf f32.</summary>
     public const int EntryBytes = 16;
 
     public static int Count(int postings) => (postings + Size - 1) >> Shift;

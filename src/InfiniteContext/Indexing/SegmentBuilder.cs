@@ -17,12 +17,12 @@ internal sealed class SegmentBuilder : IDocSource
         public int[] Tfs = new int[2];
         public int Count;
         public int MaxTf;
-        public int MinLength = int.MaxValue;
+        public float MinLengthPerTf = float.MaxValue;
 
         public void Add(int doc, int tf, int length)
         {
             MaxTf = Math.Max(MaxTf, tf);
-            MinLength = Math.Min(MinLength, length);
+            MinLengthPerTf = Math.Min(MinLengthPerTf, Bm25.LengthPerTf(length, tf));
             if (Count == Docs.Length)
             {
                 Array.Resize(ref Docs, Count * 2);
@@ -153,7 +153,7 @@ internal sealed class SegmentBuilder : IDocSource
         if (_termIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(term, out int id))
         {
             var p = _postings[id];
-            cursor = new PostingsCursor(p.Docs, p.Tfs, p.Count, p.MaxTf, p.MinLength);
+            cursor = new PostingsCursor(p.Docs, p.Tfs, p.Count, p.MaxTf, p.MinLengthPerTf);
             return true;
         }
         cursor = default;
@@ -165,7 +165,7 @@ internal sealed class SegmentBuilder : IDocSource
         foreach (int id in SortedTermIds())
         {
             var p = _postings[id];
-            yield return (_terms[id], new PostingsCursor(p.Docs, p.Tfs, p.Count, p.MaxTf, p.MinLength));
+            yield return (_terms[id], new PostingsCursor(p.Docs, p.Tfs, p.Count, p.MaxTf, p.MinLengthPerTf));
         }
     }
 

@@ -13,8 +13,8 @@ namespace InfiniteContext.Indexing;
 ///   docs    seq i64[n], time i64[n], stream i32[n], length i32[n], speaker i32[n], session i32[n], role u8[n]
 ///   symbols offsets i32[s+1], UTF-8 bytes
 ///   terms   offsets i32[t+1], UTF-8 bytes (ascending byte order), posting offsets i64[t+1], df i32[t],
-///           max tf i32[t], min doc length i32[t], first skip block i32[t+1]
-///   skips   per block of 128 postings: last doc i32, end byte offset in the list i32, max tf i32, min doc length i32
+///           max tf i32[t], min length/tf f32[t], first skip block i32[t+1]
+///   skips   per block of 128 postings: last doc i32, end byte offset in the list i32, max tf i32, min length/tf f32
 ///   postings per term: (varint doc-delta-minus-one, varint tf)*
 /// Version 2 added the max tf, min length and skip sections (pruned search needs them); a version-1 segment is
 /// refused like a damaged one, and the store rebuilds the index from the log.
@@ -31,7 +31,7 @@ internal sealed class SegmentFile : IDocSource
     private readonly int _docCount, _termCount, _symbolCount, _blockCount;
     private readonly int _seqOff, _timeOff, _streamOff, _lengthOff, _speakerOff, _sessionOff, _roleOff;
     private readonly int _symOffOff, _symBytesOff, _termOffOff, _termBytesOff, _postOffOff, _dfOff, _postingsOff;
-    private readonly int _maxTfOff, _minLengthOff, _skipStartOff, _skipsOff;
+    private readonly int _maxTfOff, _minLengthPerTfOff, _skipStartOff, _skipsOff;
     private readonly string[] _symbols;
     private bool[]? _deleted;
 
@@ -64,7 +64,7 @@ internal sealed class SegmentFile : IDocSource
         _postOffOff = off = Align(off); off += 8 * (_termCount + 1);
         _dfOff = off; off = Align(off + 4 * _termCount);
         _maxTfOff = off; off = Align(off + 4 * _termCount);
-        _minLengthOff = off; off = Align(off + 4 * _termCount);
+        _minLengthPerTfOff = off; off = Align(off + 4 * _termCount);
         _skipStartOff = off; off = Align(off + 4 * (_termCount + 1));
         _skipsOff = off; off = Align(checked(off + SkipBlocks.EntryBytes * _blockCount));
         _postingsOff = off; off = Align(checked((int)(off + postingBytes)));
@@ -165,7 +165,7 @@ internal sealed class SegmentFile : IDocSource
 
     private PostingsCursor Cursor(int t) =>
         new(_data, _postingsOff + (int)PostingOffset(t), _postingsOff + (int)PostingOffset(t + 1), DocFrequency(t),
-            _skipsOff + SkipBlocks.EntryBytes * I32(_skipStartOff + 4 * t), I32(_maxTfOff + 4 * t), I32(_minLengthOff + 4 * t));
+            _skipsOff + SkipBlocks.EntryBytes * I32(_skipStartOff + 4 * t), I32(_maxTfOff + 4 * t), BinaryPrimitives.ReadSingleLittleEndian(_data.AsSpan(_minLengthPerTfOff + 4 * t)));
 
     private int Find(ReadOnlySpan<byte> key)
     {

@@ -22,7 +22,7 @@ internal static class SegmentWriter
         var postOffsets = new long[t + 1];
         var df = new int[t];
         var maxTf = new int[t];
-        var minLength = new int[t];
+        var minLengthPerTf = new float[t];
         var skipStart = new int[t + 1];
         var blocks = new List<int>(4 * (int)Math.Min(int.MaxValue / 8, b.PostingCount / SkipBlocks.Size + t));
         var lengths = b.LengthSpan;
@@ -34,8 +34,8 @@ internal static class SegmentWriter
             var (docs, tfs, count) = b.Postings(termOrder[i]);
             df[i] = count;
             int prev = -1;
-            int listMaxTf = 0, listMinLength = int.MaxValue;
-            int blockMaxTf = 0, blockMinLength = int.MaxValue;
+            int listMaxTf = 0, blockMaxTf = 0;
+            float listMinLengthPerTf = float.MaxValue, blockMinLengthPerTf = float.MaxValue;
             for (int k = 0; k < count; k++)
             {
                 int len = VarInt.Write(scratch, (uint)(docs[k] - prev - 1));
@@ -44,22 +44,22 @@ internal static class SegmentWriter
                 postings.Advance(len);
                 prev = docs[k];
                 blockMaxTf = Math.Max(blockMaxTf, tfs[k]);
-                blockMinLength = Math.Min(blockMinLength, lengths[docs[k]]);
+                blockMinLengthPerTf = Math.Min(blockMinLengthPerTf, Bm25.LengthPerTf(lengths[docs[k]], tfs[k]));
                 if ((k & (SkipBlocks.Size - 1)) == SkipBlocks.Size - 1 || k == count - 1)
                 {
                     // Skip entry: where the block ends and what its postings can contribute at most.
                     blocks.Add(docs[k]);
                     blocks.Add(checked((int)(postings.WrittenCount - postOffsets[i])));
                     blocks.Add(blockMaxTf);
-                    blocks.Add(blockMinLength);
+                    blocks.Add(BitConverter.SingleToInt32Bits(blockMinLengthPerTf));
                     listMaxTf = Math.Max(listMaxTf, blockMaxTf);
-                    listMinLength = Math.Min(listMinLength, blockMinLength);
+                    listMinLengthPerTf = Math.Min(listMinLengthPerTf, blockMinLengthPerTf);
                     blockMaxTf = 0;
-                    blockMinLength = int.MaxValue;
+                    blockMinLengthPerTf = float.MaxValue;
                 }
             }
             maxTf[i] = listMaxTf;
-            minLength[i] = count == 0 ? 0 : listMinLength;
+            minLengthPerTf[i] = count == 0 ? 0 : listMinLengthPerTf;
         }
         postOffsets[t] = postings.WrittenCount;
         skipStart[t] = blocks.Count / 4;
@@ -106,7 +106,7 @@ internal static class SegmentWriter
         off = Put(span, off, MemoryMarshal.AsBytes(postOffsets.AsSpan()));
         off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(df.AsSpan())));
         off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(maxTf.AsSpan())));
-        off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(minLength.AsSpan())));
+        off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(minLengthPerTf.AsSpan())));
         off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(skipStart.AsSpan())));
         off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(blocks))));
         off = SegmentFile.Align(Put(span, off, postings.WrittenSpan));

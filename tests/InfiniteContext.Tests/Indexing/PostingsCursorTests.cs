@@ -61,7 +61,7 @@ public sealed class PostingsCursorTests : IDisposable
             var cursor = Cursor(builder, segment);
             cursor.Count.ShouldBe(kite.Count);
             cursor.MaxTf.ShouldBe(kite.Max(p => p.Tf));
-            cursor.MinLength.ShouldBe(kite.Min(p => p.Length));
+            cursor.MinLengthPerTf.ShouldBe(kite.Min(p => Bm25.LengthPerTf(p.Length, p.Tf)));
 
             int next = 0; // index in `kite` of the first posting the cursor has not consumed
             int last = kite[^1].Doc;
@@ -76,19 +76,19 @@ public sealed class PostingsCursorTests : IDisposable
                     int expected = next;
                     while (expected < kite.Count && kite[expected].Doc < target) expected++;
 
-                    if (random.Next(2) == 0 && cursor.BlockBound(target, out int lastDoc, out int blockTf, out int blockLength))
+                    if (random.Next(2) == 0 && cursor.BlockBound(target, out int lastDoc, out int blockTf, out float blockLengthPerTf))
                     {
                         expected.ShouldBeLessThan(kite.Count, $"seed {seed}: a block was reported past the end");
                         lastDoc.ShouldBeGreaterThanOrEqualTo(kite[expected].Doc);
                         blockTf.ShouldBeGreaterThanOrEqualTo(kite[expected].Tf);
-                        blockLength.ShouldBeLessThanOrEqualTo(kite[expected].Length);
+                        ((double)blockLengthPerTf).ShouldBeLessThanOrEqualTo((double)kite[expected].Length / kite[expected].Tf);
                         if (segment)
                         {
                             // The block is the aligned run of 128 postings holding that posting, and the bounds are its exact extremes.
                             var block = kite.Skip(expected / SkipBlocks.Size * SkipBlocks.Size).Take(SkipBlocks.Size).ToList();
                             lastDoc.ShouldBe(block[^1].Doc);
                             blockTf.ShouldBe(block.Max(p => p.Tf));
-                            blockLength.ShouldBe(block.Min(p => p.Length));
+                            blockLengthPerTf.ShouldBe(block.Min(p => Bm25.LengthPerTf(p.Length, p.Tf)));
                         }
                     }
 
