@@ -25,6 +25,8 @@ internal interface IDocSource
     /// <summary>Every term with its postings, in ascending ordinal order of the term's UTF-8 bytes.</summary>
     IEnumerable<(string Term, PostingsCursor Postings)> AllTerms();
     long TermCount { get; }
+    /// <summary>Streams, time span and roles of the source's documents (deleted ones included).</summary>
+    SourceSummary Summary { get; }
     long PostingCount { get; }
 }
 

@@ -16,9 +16,13 @@ internal sealed class SegmentBuilder : IDocSource
         public int[] Docs = new int[2];
         public int[] Tfs = new int[2];
         public int Count;
+        public int MaxTf;
+        public float MinLengthPerTf = float.MaxValue;
 
-        public void Add(int doc, int tf)
+        public void Add(int doc, int tf, int length)
         {
+            MaxTf = Math.Max(MaxTf, tf);
+            MinLengthPerTf = Math.Min(MinLengthPerTf, Bm25.LengthPerTf(length, tf));
             if (Count == Docs.Length)
             {
                 Array.Resize(ref Docs, Count * 2);
@@ -70,6 +74,7 @@ internal sealed class SegmentBuilder : IDocSource
     public int SessionSymbol(int doc) => _session[doc];
     public string Symbol(int id) => _symbols[id];
     public bool IsDeleted(int doc) => _deleted[doc];
+    public SourceSummary Summary { get; } = new();
 
     public bool MarkDeleted(int doc)
     {
@@ -89,7 +94,7 @@ internal sealed class SegmentBuilder : IDocSource
         else analyzer.Analyze(doc.Text, _counter);
         foreach (var (termId, tf) in _docTerms)
         {
-            _postings[termId].Add(local, tf);
+            _postings[termId].Add(local, tf, _counter.Length);
             _postingCount++;
         }
         _length[local] = _counter.Length;
@@ -109,13 +114,14 @@ internal sealed class SegmentBuilder : IDocSource
         _speaker.Add(SymbolId(speaker));
         _session.Add(SymbolId(session));
         _deleted.Add(false);
+        Summary.Add(streamId, time, role);
         return _seq.Count - 1;
     }
 
     /// <summary>Appends a posting; for each term, docs must arrive in ascending order.</summary>
     public void AddPosting(ReadOnlySpan<char> term, int doc, int tf)
     {
-        _postings[TermId(term)].Add(doc, tf);
+        _postings[TermId(term)].Add(doc, tf, _length[doc]);
         _postingCount++;
     }
 
@@ -147,7 +153,7 @@ internal sealed class SegmentBuilder : IDocSource
         if (_termIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(term, out int id))
         {
             var p = _postings[id];
-            cursor = new PostingsCursor(p.Docs, p.Tfs, p.Count);
+            cursor = new PostingsCursor(p.Docs, p.Tfs, p.Count, p.MaxTf, p.MinLengthPerTf);
             return true;
         }
         cursor = default;
@@ -159,7 +165,7 @@ internal sealed class SegmentBuilder : IDocSource
         foreach (int id in SortedTermIds())
         {
             var p = _postings[id];
-            yield return (_terms[id], new PostingsCursor(p.Docs, p.Tfs, p.Count));
+            yield return (_terms[id], new PostingsCursor(p.Docs, p.Tfs, p.Count, p.MaxTf, p.MinLengthPerTf));
         }
     }
 

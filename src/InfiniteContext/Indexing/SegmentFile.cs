@@ -9,24 +9,29 @@ namespace InfiniteContext.Indexing;
 /// so opening costs one sequential read and a checksum.
 ///
 /// Layout (little-endian, sections 8-byte aligned):
-///   header  magic "ICLX" u32, version u32, docCount i32, termCount i32, symbolCount i32, reserved i32, postingBytes i64
+///   header  magic "ICLX" u32, version u32, docCount i32, termCount i32, symbolCount i32, blockCount i32, postingBytes i64
 ///   docs    seq i64[n], time i64[n], stream i32[n], length i32[n], speaker i32[n], session i32[n], role u8[n]
 ///   symbols offsets i32[s+1], UTF-8 bytes
-///   terms   offsets i32[t+1], UTF-8 bytes (ascending byte order), posting offsets i64[t+1], df i32[t]
+///   terms   offsets i32[t+1], UTF-8 bytes (ascending byte order), posting offsets i64[t+1], df i32[t],
+///           max tf i32[t], min length/tf f32[t], first skip block i32[t+1]
+///   skips   per block of 128 postings: last doc i32, end byte offset in the list i32, max tf i32, min length/tf f32
 ///   postings per term: (varint doc-delta-minus-one, varint tf)*
+/// Version 2 added the max tf, min length and skip sections (pruned search needs them); a version-1 segment is
+/// refused like a damaged one, and the store rebuilds the index from the log.
 ///   footer  checksum u64 of everything before it, magic u32, reserved u32
 /// </summary>
 internal sealed class SegmentFile : IDocSource
 {
     public const uint Magic = 0x584C4349; // "ICLX"
-    public const uint Version = 1;
+    public const uint Version = 2;
     private const int HeaderSize = 32;
     private const int FooterSize = 16;
 
     private readonly byte[] _data;
-    private readonly int _docCount, _termCount, _symbolCount;
+    private readonly int _docCount, _termCount, _symbolCount, _blockCount;
     private readonly int _seqOff, _timeOff, _streamOff, _lengthOff, _speakerOff, _sessionOff, _roleOff;
     private readonly int _symOffOff, _symBytesOff, _termOffOff, _termBytesOff, _postOffOff, _dfOff, _postingsOff;
+    private readonly int _maxTfOff, _minLengthPerTfOff, _skipStartOff, _skipsOff;
     private readonly string[] _symbols;
     private bool[]? _deleted;
 
@@ -41,6 +46,7 @@ internal sealed class SegmentFile : IDocSource
         _docCount = BinaryPrimitives.ReadInt32LittleEndian(h[8..]);
         _termCount = BinaryPrimitives.ReadInt32LittleEndian(h[12..]);
         _symbolCount = BinaryPrimitives.ReadInt32LittleEndian(h[16..]);
+        _blockCount = BinaryPrimitives.ReadInt32LittleEndian(h[20..]);
         long postingBytes = BinaryPrimitives.ReadInt64LittleEndian(h[24..]);
         int n = _docCount;
         int off = HeaderSize;
@@ -57,6 +63,10 @@ internal sealed class SegmentFile : IDocSource
         _termBytesOff = off; off = Align(off + I32(_termOffOff + 4 * _termCount));
         _postOffOff = off = Align(off); off += 8 * (_termCount + 1);
         _dfOff = off; off = Align(off + 4 * _termCount);
+        _maxTfOff = off; off = Align(off + 4 * _termCount);
+        _minLengthPerTfOff = off; off = Align(off + 4 * _termCount);
+        _skipStartOff = off; off = Align(off + 4 * (_termCount + 1));
+        _skipsOff = off; off = Align(checked(off + SkipBlocks.EntryBytes * _blockCount));
         _postingsOff = off; off = Align(checked((int)(off + postingBytes)));
         if (off + FooterSize != data.Length)
             throw new InvalidDataException($"Segment '{name}' has inconsistent section sizes ({off + FooterSize} expected, {data.Length} on disk).");
@@ -69,6 +79,7 @@ internal sealed class SegmentFile : IDocSource
             int a = I32(_symOffOff + 4 * i), b = I32(_symOffOff + 4 * (i + 1));
             _symbols[i] = Encoding.UTF8.GetString(_data, _symBytesOff + a, b - a);
         }
+        Summary = SourceSummary.Of(this);
     }
 
     internal static int Align(int offset) => (offset + 7) & ~7;
@@ -133,6 +144,8 @@ internal sealed class SegmentFile : IDocSource
 
     public int DocFrequency(int t) => I32(_dfOff + 4 * t);
 
+    public SourceSummary Summary { get; }
+
     public bool TryGetPostings(ReadOnlySpan<char> term, out PostingsCursor cursor)
     {
         Span<byte> key = stackalloc byte[256];
@@ -151,7 +164,8 @@ internal sealed class SegmentFile : IDocSource
     }
 
     private PostingsCursor Cursor(int t) =>
-        new(_data, _postingsOff + (int)PostingOffset(t), _postingsOff + (int)PostingOffset(t + 1));
+        new(_data, _postingsOff + (int)PostingOffset(t), _postingsOff + (int)PostingOffset(t + 1), DocFrequency(t),
+            _skipsOff + SkipBlocks.EntryBytes * I32(_skipStartOff + 4 * t), I32(_maxTfOff + 4 * t), BinaryPrimitives.ReadSingleLittleEndian(_data.AsSpan(_minLengthPerTfOff + 4 * t)));
 
     private int Find(ReadOnlySpan<byte> key)
     {

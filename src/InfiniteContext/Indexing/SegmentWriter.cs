@@ -21,13 +21,21 @@ internal static class SegmentWriter
         var postings = new ArrayBufferWriter<byte>(Math.Max(256, (int)Math.Min(int.MaxValue / 2, b.PostingCount * 3)));
         var postOffsets = new long[t + 1];
         var df = new int[t];
+        var maxTf = new int[t];
+        var minLengthPerTf = new float[t];
+        var skipStart = new int[t + 1];
+        var blocks = new List<int>(4 * (int)Math.Min(int.MaxValue / 8, b.PostingCount / SkipBlocks.Size + t));
+        var lengths = b.LengthSpan;
         Span<byte> scratch = stackalloc byte[10];
         for (int i = 0; i < t; i++)
         {
             postOffsets[i] = postings.WrittenCount;
+            skipStart[i] = blocks.Count / 4;
             var (docs, tfs, count) = b.Postings(termOrder[i]);
             df[i] = count;
             int prev = -1;
+            int listMaxTf = 0, blockMaxTf = 0;
+            float listMinLengthPerTf = float.MaxValue, blockMinLengthPerTf = float.MaxValue;
             for (int k = 0; k < count; k++)
             {
                 int len = VarInt.Write(scratch, (uint)(docs[k] - prev - 1));
@@ -35,9 +43,27 @@ internal static class SegmentWriter
                 scratch[..len].CopyTo(postings.GetSpan(len));
                 postings.Advance(len);
                 prev = docs[k];
+                blockMaxTf = Math.Max(blockMaxTf, tfs[k]);
+                blockMinLengthPerTf = Math.Min(blockMinLengthPerTf, Bm25.LengthPerTf(lengths[docs[k]], tfs[k]));
+                if ((k & (SkipBlocks.Size - 1)) == SkipBlocks.Size - 1 || k == count - 1)
+                {
+                    // Skip entry: where the block ends and what its postings can contribute at most.
+                    blocks.Add(docs[k]);
+                    blocks.Add(checked((int)(postings.WrittenCount - postOffsets[i])));
+                    blocks.Add(blockMaxTf);
+                    blocks.Add(BitConverter.SingleToInt32Bits(blockMinLengthPerTf));
+                    listMaxTf = Math.Max(listMaxTf, blockMaxTf);
+                    listMinLengthPerTf = Math.Min(listMinLengthPerTf, blockMinLengthPerTf);
+                    blockMaxTf = 0;
+                    blockMinLengthPerTf = float.MaxValue;
+                }
             }
+            maxTf[i] = listMaxTf;
+            minLengthPerTf[i] = count == 0 ? 0 : listMinLengthPerTf;
         }
         postOffsets[t] = postings.WrittenCount;
+        skipStart[t] = blocks.Count / 4;
+        int blockCount = skipStart[t];
 
         int symbolTotal = symbolBytes.Sum(s => s.Length);
         long termTotal = termBytes.Sum(s => (long)s.Length);
@@ -50,6 +76,10 @@ internal static class SegmentWriter
         size = SegmentFile.Align(checked((int)(size + termTotal)));
         size += 8L * (t + 1);
         size = SegmentFile.Align(checked((int)(size + 4L * t)));
+        size = SegmentFile.Align(checked((int)(size + 4L * t)));
+        size = SegmentFile.Align(checked((int)(size + 4L * t)));
+        size = SegmentFile.Align(checked((int)(size + 4L * (t + 1))));
+        size = SegmentFile.Align(checked((int)(size + (long)SkipBlocks.EntryBytes * blockCount)));
         size = SegmentFile.Align(checked((int)(size + postings.WrittenCount)));
         size += 16;
         var data = new byte[checked((int)size)];
@@ -60,6 +90,7 @@ internal static class SegmentWriter
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], n);
         BinaryPrimitives.WriteInt32LittleEndian(span[12..], t);
         BinaryPrimitives.WriteInt32LittleEndian(span[16..], symbolBytes.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[20..], blockCount);
         BinaryPrimitives.WriteInt64LittleEndian(span[24..], postings.WrittenCount);
         int off = 32;
         off = Put(span, off, MemoryMarshal.AsBytes(b.SeqSpan));
@@ -74,6 +105,10 @@ internal static class SegmentWriter
         off = PutStrings(span, off, termBytes);
         off = Put(span, off, MemoryMarshal.AsBytes(postOffsets.AsSpan()));
         off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(df.AsSpan())));
+        off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(maxTf.AsSpan())));
+        off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(minLengthPerTf.AsSpan())));
+        off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(skipStart.AsSpan())));
+        off = SegmentFile.Align(Put(span, off, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(blocks))));
         off = SegmentFile.Align(Put(span, off, postings.WrittenSpan));
         BinaryPrimitives.WriteUInt64LittleEndian(span[off..], ContentHash.Compute(span[..off]));
         BinaryPrimitives.WriteUInt32LittleEndian(span[(off + 8)..], SegmentFile.Magic);

@@ -17,10 +17,6 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
     private const string SegmentExtension = ".lx";
     private const long MaxSegmentBytes = 1L << 30; // one byte[] per segment: stay well under 2 GiB
 
-    // Score accumulators must start at zero. The shared pool hands out arrays other code returned dirty,
-    // so the index keeps its own pool, and every query zeroes exactly the slots it touched before returning.
-    private static readonly ArrayPool<float> AccumulatorPool = ArrayPool<float>.Create(maxArrayLength: 1 << 27, maxArraysPerBucket: 4);
-
     private readonly string _directory;
     private readonly ITextAnalyzer _analyzer;
     private readonly LexicalIndexOptions _options;
@@ -320,7 +316,15 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
         return SegmentFile.Load(path);
     }
 
-    public IReadOnlyList<ScoredDoc> Search(string query, LexicalScope scope, int top)
+    public IReadOnlyList<ScoredDoc> Search(string query, LexicalScope scope, int top) =>
+        Search(query, scope, top, exhaustive: !Bm25.Monotone(_options.K1, _options.B));
+
+    /// <summary>
+    /// BM25 top-k, by default with dynamic pruning (<see cref="MaxScoreBm25"/>); <paramref name="exhaustive"/> scores every
+    /// posting instead (<see cref="ExhaustiveBm25"/>: the reference the pruned results must equal, and the path for BM25
+    /// parameters under which score bounds do not hold).
+    /// </summary>
+    internal IReadOnlyList<ScoredDoc> Search(string query, LexicalScope scope, int top, bool exhaustive)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(scope);
@@ -332,7 +336,10 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
         _lock.EnterReadLock();
         try
         {
-            return new Bm25Search(this, scope).Run(terms, top);
+            var view = new ScopedSources(_segments, _tail, _streamStats, scope, _options);
+            return exhaustive || !Bm25.Monotone(_options.K1, _options.B)
+                ? ExhaustiveBm25.Run(view, terms, top)
+                : MaxScoreBm25.Run(view, terms, top);
         }
         finally
         {
@@ -363,208 +370,6 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
                 }
             }
             Terms.Add((term.ToString(), 1));
-        }
-    }
-
-    /// <summary>One query's scoring state: sources, the scope's statistics, and pooled accumulators.</summary>
-    private readonly ref struct Bm25Search
-    {
-        private readonly SegmentedLexicalIndex _index;
-        private readonly LexicalScope _scope;
-        private readonly IDocSource[] _sources;
-        private readonly int[] _bases;
-        private readonly int _singleStream;
-
-        public Bm25Search(SegmentedLexicalIndex index, LexicalScope scope)
-        {
-            _index = index;
-            _scope = scope;
-            _sources = new IDocSource[index._segments.Count + (index._tail.DocCount > 0 ? 1 : 0)];
-            _bases = new int[_sources.Length + 1];
-            for (int i = 0; i < index._segments.Count; i++) _sources[i] = index._segments[i];
-            if (index._tail.DocCount > 0) _sources[^1] = index._tail;
-            for (int i = 0; i < _sources.Length; i++) _bases[i + 1] = _bases[i] + _sources[i].DocCount;
-            _singleStream = scope.StreamIds is { Count: 1 } one ? one.First() : -1;
-        }
-
-        public IReadOnlyList<ScoredDoc> Run(List<(string Term, int Count)> terms, int top)
-        {
-            // N and avgdl over the scope's streams only: one tenant's scores never depend on another's data.
-            long n = 0, totalLength = 0;
-            if (_scope.StreamIds is null)
-            {
-                foreach (var s in _index._streamStats.Values) { n += s.Docs; totalLength += s.Length; }
-            }
-            else
-            {
-                foreach (int id in _scope.StreamIds)
-                    if (_index._streamStats.TryGetValue(id, out var s)) { n += s.Docs; totalLength += s.Length; }
-            }
-            if (n == 0) return [];
-            double avgdl = Math.Max(1.0, (double)totalLength / n);
-            double k1 = _index._options.K1, b = _index._options.B;
-
-            // Speaker/session filters resolve to a symbol id per source (-2: no doc of that source can match).
-            int[]? speakerIds = ResolveSymbols(_scope.Speaker, static (s, v) => s.FindSymbol(v));
-            int[]? sessionIds = ResolveSymbols(_scope.Session, static (s, v) => s.FindSymbol(v));
-
-            int total = _bases[^1];
-            float[] acc = AccumulatorPool.Rent(Math.Max(1, total));
-            int[] touched = ArrayPool<int>.Shared.Rent(256);
-            int touchedCount = 0;
-            int[] matchDocs = ArrayPool<int>.Shared.Rent(256);
-            int[] matchTfs = ArrayPool<int>.Shared.Rent(256);
-            try
-            {
-                foreach (var (term, qtf) in terms)
-                {
-                    int matches = 0;
-                    for (int s = 0; s < _sources.Length; s++)
-                    {
-                        var src = _sources[s];
-                        if (speakerIds is not null && speakerIds[s] == -2) continue;
-                        if (sessionIds is not null && sessionIds[s] == -2) continue;
-                        if (!src.TryGetPostings(term, out var cursor)) continue;
-                        int baseDoc = _bases[s];
-                        while (cursor.Next(out int doc, out int tf))
-                        {
-                            if (!Passes(src, doc, speakerIds?[s] ?? -1, sessionIds?[s] ?? -1)) continue;
-                            if (matches == matchDocs.Length)
-                            {
-                                Grow(ref matchDocs, matches);
-                                Grow(ref matchTfs, matches);
-                            }
-                            matchDocs[matches] = baseDoc + doc;
-                            matchTfs[matches] = tf;
-                            matches++;
-                        }
-                    }
-                    if (matches == 0) continue;
-                    double idf = Math.Log(1 + (n - matches + 0.5) / (matches + 0.5));
-                    double weight = idf * qtf * (k1 + 1);
-                    for (int m = 0; m < matches; m++)
-                    {
-                        int g = matchDocs[m];
-                        int len = LengthOf(g);
-                        double tf = matchTfs[m];
-                        float score = (float)(weight * tf / (tf + k1 * (1 - b + b * len / avgdl)));
-                        if (acc[g] == 0f)
-                        {
-                            if (touchedCount == touched.Length) Grow(ref touched, touchedCount);
-                            touched[touchedCount++] = g;
-                        }
-                        acc[g] += score;
-                    }
-                }
-                return TopK(acc, touched, touchedCount, top);
-            }
-            finally
-            {
-                for (int i = 0; i < touchedCount; i++) acc[touched[i]] = 0f;
-                AccumulatorPool.Return(acc);
-                ArrayPool<int>.Shared.Return(touched);
-                ArrayPool<int>.Shared.Return(matchDocs);
-                ArrayPool<int>.Shared.Return(matchTfs);
-            }
-        }
-
-        private int[]? ResolveSymbols(string? value, Func<IDocSource, string, int> find)
-        {
-            if (value is null) return null;
-            var ids = new int[_sources.Length];
-            for (int s = 0; s < _sources.Length; s++)
-            {
-                int id = find(_sources[s], value);
-                ids[s] = id < 0 ? -2 : id;
-            }
-            return ids;
-        }
-
-        private bool Passes(IDocSource src, int doc, int speaker, int session)
-        {
-            if (src.IsDeleted(doc)) return false;
-            if (_singleStream >= 0)
-            {
-                if (src.StreamId(doc) != _singleStream) return false;
-            }
-            else if (_scope.StreamIds is { } ids && !ids.Contains(src.StreamId(doc)))
-            {
-                return false;
-            }
-            if (_scope.FromUnixMs is not null || _scope.ToUnixMs is not null)
-            {
-                long t = src.Time(doc);
-                if (t == IndexedDoc.NoTime) return false;
-                if (_scope.FromUnixMs is { } from && t < from) return false;
-                if (_scope.ToUnixMs is { } to && t >= to) return false;
-            }
-            if (_scope.Role is { } role && src.Role(doc) != role) return false;
-            if (speaker >= 0 && src.SpeakerSymbol(doc) != speaker) return false;
-            if (session >= 0 && src.SessionSymbol(doc) != session) return false;
-            return true;
-        }
-
-        private (IDocSource Source, int Doc) Locate(int global)
-        {
-            int lo = 0, hi = _sources.Length - 1;
-            while (lo < hi)
-            {
-                int mid = (lo + hi + 1) >>> 1;
-                if (_bases[mid] <= global) lo = mid;
-                else hi = mid - 1;
-            }
-            return (_sources[lo], global - _bases[lo]);
-        }
-
-        private int LengthOf(int global)
-        {
-            var (src, doc) = Locate(global);
-            return src.Length(doc);
-        }
-
-        private long SeqOf(int global)
-        {
-            var (src, doc) = Locate(global);
-            return src.Seq(doc);
-        }
-
-        private IReadOnlyList<ScoredDoc> TopK(float[] acc, int[] touched, int count, int top)
-        {
-            // Min-heap on (score, seq): the weakest of the current top-k is on top; ties favour the newer entry.
-            var heap = new PriorityQueue<int, (float Score, long Seq)>(top + 1, HeapOrder.Instance);
-            for (int i = 0; i < count; i++)
-            {
-                int g = touched[i];
-                var key = (acc[g], SeqOf(g));
-                if (heap.Count < top) heap.Enqueue(g, key);
-                else if (heap.TryPeek(out _, out var weakest) && HeapOrder.Instance.Compare(key, weakest) > 0)
-                    heap.EnqueueDequeue(g, key);
-            }
-            var result = new ScoredDoc[heap.Count];
-            for (int i = result.Length - 1; i >= 0; i--)
-            {
-                heap.TryDequeue(out _, out var key);
-                result[i] = new ScoredDoc(key.Seq, key.Score);
-            }
-            return result;
-        }
-
-        private static void Grow(ref int[] array, int used)
-        {
-            var bigger = ArrayPool<int>.Shared.Rent(array.Length * 2);
-            Array.Copy(array, bigger, used);
-            ArrayPool<int>.Shared.Return(array);
-            array = bigger;
-        }
-    }
-
-    private sealed class HeapOrder : IComparer<(float Score, long Seq)>
-    {
-        public static readonly HeapOrder Instance = new();
-        public int Compare((float Score, long Seq) x, (float Score, long Seq) y)
-        {
-            int c = x.Score.CompareTo(y.Score);
-            return c != 0 ? c : x.Seq.CompareTo(y.Seq);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using InfiniteContext.Indexing;
 using InfiniteContext.Tests.Support;
 
 namespace InfiniteContext.Tests.Indexing;
@@ -57,6 +59,38 @@ public sealed class LexicalIndexRecoveryTests : IDisposable
 
         await AssertRebuiltAsync(readOnly);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_segment_of_an_older_format_is_rebuilt_from_the_log_and_a_reader_leaves_it_untouched(bool readOnly)
+    {
+        await CreateStoreAsync();
+        // Format 1 had no skip data. Stamp the version and re-seal the checksum, so only the version is wrong.
+        string segment = Directory.GetFiles(LexicalDir, "*.lx")[0];
+        byte[] bytes = await File.ReadAllBytesAsync(segment);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), 1);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 16), ContentHash.Compute(bytes.AsSpan(0, bytes.Length - 16)));
+        await File.WriteAllBytesAsync(segment, bytes);
+        Should.Throw<InvalidDataException>(() => SegmentFile.Load(segment)).Message.ShouldContain("format 1");
+        var before = Snapshot();
+
+        await AssertRebuiltAsync(readOnly);
+
+        if (readOnly)
+        {
+            Snapshot().ShouldBe(before); // a reader rebuilds in memory and never writes
+        }
+        else
+        {
+            foreach (string rebuilt in Directory.GetFiles(LexicalDir, "*.lx"))
+                BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(rebuilt).AsSpan(4)).ShouldBe(SegmentFile.Version);
+            Directory.GetFiles(LexicalDir, "*.lx").ShouldNotBeEmpty();
+        }
+    }
+
+    private Dictionary<string, string> Snapshot() =>
+        Directory.GetFiles(LexicalDir).ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(File.ReadAllBytes(f)));
 
     [Fact]
     public async Task A_deleted_index_directory_is_rebuilt_from_the_log()
