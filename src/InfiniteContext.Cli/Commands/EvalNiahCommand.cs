@@ -189,6 +189,13 @@ internal static class EvalNiahCommand
         o.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
             o.WriteLine(string.Create(inv, $"| {r.Size} | {r.Entries:N0} | {r.StoredTokens:N0} | {r.Timings.GenerateAndIngestSeconds:0.0} | {r.Timings.TokensPerSecond:N0} | {r.Timings.IndexSeconds:0.0} | {r.Timings.QueryP50Ms:0.###} | {r.Timings.QueryP99Ms:0.###} |"));
+        o.WriteLine();
+        o.WriteLine("query latency per variant, p50 / p99 ms");
+        o.WriteLine("| variant | " + string.Join(" | ", results.Select(r => r.Size)) + " |");
+        o.WriteLine("| --- | " + string.Join(" | ", results.Select(_ => "---:")) + " |");
+        foreach (var variant in options.Variants.Select(v => v.ToWire()))
+            o.WriteLine($"| {variant} | " + string.Join(" | ", results.Select(r => r.Timings.Variants.FirstOrDefault(v => v.Variant == variant) is { } l
+                ? string.Create(inv, $"{l.QueryP50Ms:0.###} / {l.QueryP99Ms:0.###}") : "-")) + " |");
         foreach (var variant in options.Variants.Select(v => v.ToWire()))
         {
             o.WriteLine();

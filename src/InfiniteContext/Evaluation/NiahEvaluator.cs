@@ -50,7 +50,7 @@ public sealed class NiahEvaluator(NiahOptions options)
         double querySeconds = clock.Elapsed.TotalSeconds;
 
         var timings = new NiahTimings(Math.Round(ingestSeconds, 3), Math.Round(indexSeconds, 3), Math.Round(querySeconds, 3), scores.P50Ms, scores.P99Ms,
-            Math.Round(ingest.Tokens / Math.Max(ingestSeconds, 1e-9)));
+            Math.Round(ingest.Tokens / Math.Max(ingestSeconds, 1e-9))) { Variants = scores.ByVariant };
         return new NiahSizeResult(sizeLabel, targetTokens, haystack.HaystackTokens, ingest.Tokens, ingest.Added, haystack.Inserted, vectors, scores.Cells, scores.Misses, timings);
     }
 
@@ -64,6 +64,7 @@ public sealed class NiahEvaluator(NiahOptions options)
         foreach (var probe in probes.Take(WarmUpQueries)) await search(probe.Question, options.Top, cancellationToken);
 
         var latencies = new List<double>(probes.Count);
+        var byVariant = new Dictionary<NeedleVariant, List<double>>();
         var counts = new Dictionary<(NeedleVariant, int), int[]>();
         var misses = new List<NiahMiss>();
         int done = 0;
@@ -72,7 +73,10 @@ public sealed class NiahEvaluator(NiahOptions options)
             cancellationToken.ThrowIfCancellationRequested();
             long start = Stopwatch.GetTimestamp();
             var hits = await search(probe.Question, options.Top, cancellationToken);
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            latencies.Add(ms);
+            if (!byVariant.TryGetValue(probe.Variant, out var own)) byVariant[probe.Variant] = own = [];
+            own.Add(ms);
             var outcome = NeedleOutcome.Score(probe, hits, options.Top);
             if (!counts.TryGetValue((probe.Variant, probe.Depth), out var c)) counts[(probe.Variant, probe.Depth)] = c = new int[4];
             c[0]++;
@@ -89,7 +93,14 @@ public sealed class NiahEvaluator(NiahOptions options)
                 if (counts.TryGetValue((variant, depth), out var c))
                     cells.Add(new NiahCell(variant.ToWire(), sizeLabel, depth, c[0], c[1], c[2], c[3]));
         latencies.Sort();
-        return new NiahScores(cells, misses, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+        var variants = new List<NiahVariantLatency>();
+        foreach (var variant in options.Variants)
+        {
+            if (!byVariant.TryGetValue(variant, out var own)) continue;
+            own.Sort();
+            variants.Add(new NiahVariantLatency(variant.ToWire(), own.Count, Percentile(own, 0.5), Percentile(own, 0.99)));
+        }
+        return new NiahScores(cells, misses, Percentile(latencies, 0.5), Percentile(latencies, 0.99)) { ByVariant = variants };
     }
 
     private static double Percentile(List<double> sorted, double p) =>
@@ -103,4 +114,7 @@ public sealed class NiahEvaluator(NiahOptions options)
 }
 
 /// <summary>The scored probes of one haystack size.</summary>
-public sealed record NiahScores(IReadOnlyList<NiahCell> Cells, IReadOnlyList<NiahMiss> Misses, double P50Ms, double P99Ms);
+public sealed record NiahScores(IReadOnlyList<NiahCell> Cells, IReadOnlyList<NiahMiss> Misses, double P50Ms, double P99Ms)
+{
+    public IReadOnlyList<NiahVariantLatency> ByVariant { get; init; } = [];
+}

@@ -11,7 +11,14 @@ public sealed record NiahCell(string Variant, string Size, int Depth, int Probes
 public sealed record NiahMiss(string Variant, string Size, int Depth, string Question, string NeedleId, int? NeedleRank, string? TopHitId, string? TopHitText);
 
 /// <summary>Wall-clock measures of one haystack size; the only part of a result that differs between runs with the same seed.</summary>
-public sealed record NiahTimings(double GenerateAndIngestSeconds, double IndexSeconds, double QuerySeconds, double QueryP50Ms, double QueryP99Ms, double TokensPerSecond);
+public sealed record NiahTimings(double GenerateAndIngestSeconds, double IndexSeconds, double QuerySeconds, double QueryP50Ms, double QueryP99Ms, double TokensPerSecond)
+{
+    /// <summary>Query latency per variant (their questions differ in length and in which channels they wake).</summary>
+    public IReadOnlyList<NiahVariantLatency> Variants { get; init; } = [];
+}
+
+/// <summary>Query latency of one variant's questions at one size.</summary>
+public sealed record NiahVariantLatency(string Variant, int Queries, double QueryP50Ms, double QueryP99Ms);
 
 /// <summary>One haystack size: what was built and how every probe scored.</summary>
 public sealed record NiahSizeResult(string Size, long TargetTokens, long HaystackTokens, long StoredTokens, long Entries, long NeedleEntries, long Vectors,

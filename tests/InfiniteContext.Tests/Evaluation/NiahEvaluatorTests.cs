@@ -125,6 +125,9 @@ public sealed class NiahEvaluatorTests : IDisposable
         a.Cells.Count.ShouldBe(2 * NeedleVariants.All.Count);
         a.Cells.ShouldAllBe(c => c.Probes == 2);
         a.NeedleEntries.ShouldBe(2 * 2 * (1 + 3 + 1 + 1) + 2 * 2 * 2); // needles (multi groups of 3) and near-miss distractors
+        // Latency per variant covers each variant's own questions.
+        a.Timings.Variants.Select(v => v.Variant).ShouldBe(NeedleVariants.All.Select(v => v.ToWire()));
+        a.Timings.Variants.ShouldAllBe(v => v.Queries == 4 && v.QueryP50Ms <= v.QueryP99Ms);
 
         await using var again = await MemoryStore.OpenAsync(_dir.File("a"));
         await Should.ThrowAsync<ArgumentException>(() => new NiahEvaluator(options).RunAsync(again, "20K", 20_000));
