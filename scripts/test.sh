@@ -18,6 +18,12 @@ if ! ldconfig -p 2>/dev/null | grep -q libicuuc; then
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq libicu-dev >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq libicu-dev >/dev/null; fi
 fi
 
+# eval niah renders its heatmap to PNG with a headless Chromium; the CLI test checks the PNG is written.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  echo "test.sh: installing Chromium (headless PNG rendering of heatmaps)" >&2
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+fi
+
 dotnet restore InfiniteContext.slnx || exit 1
 dotnet build InfiniteContext.slnx -c Release --no-restore -warnaserror || exit 1
 
