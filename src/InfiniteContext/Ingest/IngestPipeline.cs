@@ -6,10 +6,11 @@ using InfiniteContext.Text;
 namespace InfiniteContext.Ingest;
 
 /// <summary>
-/// Three stages so both cores stay busy: the producer reads and validates batch n+2, then counts its tokens
-/// and analyzes its text for the lexical index on all cores; the committer writes batch n+1 to the log
-/// durably; the indexer adds batch n's already-analyzed terms to the lexical index. A batch is acknowledged
-/// (progress reported) once its commit returns; the run returns once every batch is also indexed.
+/// Four overlapping stages so both cores stay busy: the reader parses and validates the next batch while
+/// earlier ones are prepared on the thread pool (token counts, and text analyzed for the lexical index, on
+/// all cores); the committer writes prepared batches to the log durably, in input order; the indexer adds
+/// committed batches' already-analyzed terms to the lexical index. A batch is acknowledged (progress
+/// reported) once its commit returns; the run returns once every batch is also indexed.
 /// </summary>
 /// <param name="analyze">The lexical index's view of an entry, analyzed (null: the index analyzes at commit).</param>
 /// <param name="onCommitted">Called with the entries a commit stored (duplicates left out) and their analyzed text.</param>
@@ -24,7 +25,9 @@ internal sealed class IngestPipeline(
     public async Task<IngestResult> RunAsync(IAsyncEnumerable<IngestItem> items, IngestOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var channel = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        // Batches are prepared (counted, analyzed) on the thread pool while the reader parses the next one; the
+        // channel carries the preparations in input order, so commits stay in order.
+        var channel = Channel.CreateBounded<Task<PreparedBatch>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         long problems = 0;
         IngestProblem? abortedAt = null;
         IngestProblem? lastProblem = null;
@@ -55,11 +58,12 @@ internal sealed class IngestPipeline(
                     pending.Add(item.Entry!);
                     if (pending.Count >= batchSize)
                     {
-                        await channel.Writer.WriteAsync(Prepare(pending), cancellationToken);
+                        var full = pending;
+                        await channel.Writer.WriteAsync(Task.Run(() => Prepare(full), cancellationToken), cancellationToken);
                         pending = new List<NewEntry>(batchSize);
                     }
                 }
-                if (pending.Count > 0) await channel.Writer.WriteAsync(Prepare(pending), cancellationToken);
+                if (pending.Count > 0) await channel.Writer.WriteAsync(Task.Run(() => Prepare(pending), cancellationToken), cancellationToken);
                 channel.Writer.TryComplete();
             }
             catch (Exception ex)
@@ -76,8 +80,9 @@ internal sealed class IngestPipeline(
         {
             try
             {
-                await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+                await foreach (var preparing in channel.Reader.ReadAllAsync(cancellationToken))
                 {
+                    var batch = await preparing;
                     var result = await log.AppendAsync(batch.Entries, cancellationToken);
                     var stored = new List<Entry>(batch.Entries.Count);
                     var analyzed = new List<AnalyzedText?>(batch.Entries.Count);
