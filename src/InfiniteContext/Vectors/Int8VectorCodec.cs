@@ -7,14 +7,17 @@ namespace InfiniteContext.Vectors;
 /// <summary>
 /// Symmetric per-vector int8 quantization: v ~ scale * q with q in [-127, 127]. A 384-dim vector takes
 /// 388 bytes instead of 1,536, and the dot product of two codes is an integer SIMD loop.
-/// For unit vectors the cosine error is about 1e-3, far below the gaps retrieval ranks on.
+/// For unit vectors the cosine error is about 1e-3, far below the gaps retrieval ranks on. The scale is never
+/// negative (files written before that was so may hold negative scales with flipped codes: same scores).
 /// </summary>
 public static class Int8VectorCodec
 {
     public static float Encode(ReadOnlySpan<float> vector, Span<sbyte> code)
     {
         if (code.Length != vector.Length) throw new ArgumentException("Code and vector lengths differ.", nameof(code));
-        float max = TensorPrimitives.MaxMagnitude(vector);
+        // MaxMagnitude keeps the sign of the largest component; the scale must not, or every code flips sign
+        // (scores stay right because the signs cancel, but anything reading a code alone would rank backwards).
+        float max = MathF.Abs(TensorPrimitives.MaxMagnitude(vector));
         if (max == 0 || !float.IsFinite(max))
         {
             code.Clear();
