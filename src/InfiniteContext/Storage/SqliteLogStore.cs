@@ -127,6 +127,9 @@ public sealed class SqliteLogStore : ILogStore
         }
     }
 
+    /// <summary>Case-insensitive over all of Unicode, as <see cref="SearchFilter.Matches"/> compares.</summary>
+    private const string FilterCollation = "FILTER_NOCASE";
+
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
     {
         var c = new SqliteConnection(_connectionString);
@@ -333,6 +336,9 @@ public sealed class SqliteLogStore : ILogStore
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var c = await OpenReaderAsync(cancellationToken);
+        // SQLite's NOCASE folds ASCII only; SearchFilter.Matches folds all of Unicode. One rule for both, so the
+        // dense channel's candidates are not thinned by a speaker or session written in another case ("ÉMILE").
+        c.CreateCollation(FilterCollation, static (a, b) => string.Compare(a, b, StringComparison.OrdinalIgnoreCase));
         await using var cmd = c.CreateCommand();
         var where = new List<string>();
         if (streamIds is not null)
@@ -340,8 +346,8 @@ public sealed class SqliteLogStore : ILogStore
         if (filter.From is { } from) { where.Add("time_ms >= $from"); cmd.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds()); }
         if (filter.To is { } to) { where.Add("time_ms < $to"); cmd.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds()); }
         if (filter.Role is { } role) { where.Add("role = $role"); cmd.Parameters.AddWithValue("$role", (int)role); }
-        if (filter.Speaker is { } speaker) { where.Add("speaker = $speaker COLLATE NOCASE"); cmd.Parameters.AddWithValue("$speaker", speaker); }
-        if (filter.Session is { } session) { where.Add("session = $session COLLATE NOCASE"); cmd.Parameters.AddWithValue("$session", session); }
+        if (filter.Speaker is { } speaker) { where.Add($"speaker = $speaker COLLATE {FilterCollation}"); cmd.Parameters.AddWithValue("$speaker", speaker); }
+        if (filter.Session is { } session) { where.Add($"session = $session COLLATE {FilterCollation}"); cmd.Parameters.AddWithValue("$session", session); }
         cmd.CommandText = "SELECT seq FROM entries" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "");
         var result = new HashSet<long>();
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);

@@ -145,4 +145,22 @@ public sealed class SqliteLogStoreTests : IDisposable
         first.Dispose();
         using var again = StoreLock.Acquire(_dir.Path);
     }
+
+    [Fact]
+    public async Task Matching_seqs_compare_speaker_and_session_as_the_search_filter_does_over_all_of_unicode()
+    {
+        await using var log = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false);
+        var r = await log.AppendAsync([
+            E("a", "one", speaker: "Émile", session: "Été-1"),
+            E("a", "two", speaker: "Emile", session: "ete-1"),
+            E("a", "three", speaker: "ÉMILE", session: "ÉTÉ-1"),
+        ]);
+        var entries = r.Appended.Select(e => e!).ToList();
+        foreach (var filter in new[] { new SearchFilter { Speaker = "émile" }, new SearchFilter { Session = "été-1" }, new SearchFilter { Speaker = "EMILE" } })
+        {
+            var expected = entries.Where(filter.Matches).Select(e => e.Seq).ToHashSet();
+            expected.ShouldNotBeEmpty();
+            (await log.GetMatchingSeqsAsync(null, filter)).ShouldBe(expected, ignoreOrder: true);
+        }
+    }
 }
