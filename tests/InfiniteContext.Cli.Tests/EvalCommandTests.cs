@@ -11,6 +11,7 @@ public sealed class EvalCommandTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static string LongMemEvalSample => Path.Combine(AppContext.BaseDirectory, "fixtures", "longmemeval-sample.json");
+    private static string LocomoSample => Path.Combine(AppContext.BaseDirectory, "fixtures", "locomo-sample.json");
 
     [Fact]
     public async Task Interference_prints_a_table_per_update_count_and_the_same_seed_scores_the_same()
@@ -69,6 +70,22 @@ public sealed class EvalCommandTests : IDisposable
         r.ExitCode.ShouldBe(2, r.ToString());
         r.Stderr.ShouldContain(message);
         r.Stdout.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Locomo_prints_progress_on_stderr_and_a_row_per_category_and_overall()
+    {
+        var r = await CliRunner.RunAsync("eval", "locomo", LocomoSample, "--model", "none", "--progress", "plain");
+        r.ExitCode.ShouldBe(0, r.ToString());
+        r.Stderr.ShouldContain("ingest: 36 turns ingested");
+        r.Stderr.ShouldContain("questions: 6 questions scored");
+        r.Stdout.ShouldContain("| overall | 6 |");
+        r.Stdout.ShouldContain("retrieval: lexical (BM25), with expansion");
+
+        var quiet = await CliRunner.RunAsync("eval", "locomo", LocomoSample, "--model", "none", "--progress", "none", "--json");
+        quiet.ExitCode.ShouldBe(0, quiet.ToString());
+        quiet.Stderr.ShouldBeEmpty();
+        System.Text.Json.JsonDocument.Parse(quiet.Stdout).RootElement.GetProperty("report").GetProperty("overall").GetProperty("questions").GetInt32().ShouldBe(6);
     }
 
     [Fact]

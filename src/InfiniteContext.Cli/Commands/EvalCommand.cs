@@ -30,7 +30,8 @@ internal static class EvalCommand
         var retrieval = Models.RetrievalOption();
         var endpoint = new EndpointSettings.Options();
         var expansion = new Option<bool>("--no-expansion") { Description = "Rank without temporal-contiguity expansion and session aggregation (for ablations)." };
-        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion };
+        var progress = new Option<ProgressMode>("--progress") { Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.", DefaultValueFactory = _ => ProgressMode.Auto };
+        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion, progress };
         endpoint.AddTo(cmd);
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -53,17 +54,30 @@ internal static class EvalCommand
                     Retrieval = new RetrievalOptions { Mode = mode, Expansion = !result.GetValue(expansion) },
                 }, ct);
                 if (generator is not null) Models.Remember(memory.Directory, chosen!, generator);
-                var clock = Stopwatch.StartNew();
+                var display = result.GetValue(progress);
                 var sources = new IngestSources(memory.TokenCounter);
-                var ingest = await memory.IngestAsync(sources.ReadAsync(input.FullName, IngestFormat.Locomo, new IngestReaderOptions(), ct), new IngestOptions { OnError = OnError.Skip }, ct);
-                double ingestSeconds = clock.Elapsed.TotalSeconds;
-                clock.Restart();
-                long vectors = memory.HasVectors ? await memory.IndexVectorsAsync(null, ct) : 0;
-                double indexSeconds = clock.Elapsed.TotalSeconds;
+                var ingestDisplay = new ProgressDisplay(display, "ingest", TimeSpan.FromSeconds(1));
+                var ingest = await ingestDisplay.RunAsync(report => memory.IngestAsync(sources.ReadAsync(input.FullName, IngestFormat.Locomo, new IngestReaderOptions(), ct), new IngestOptions
+                {
+                    OnError = OnError.Skip,
+                    Progress = new SyncProgress<IngestProgress>(p => report(p.Added, 0, string.Create(CultureInfo.InvariantCulture, $"{p.Added:N0} turns"))),
+                }, ct));
+                double ingestSeconds = ingestDisplay.Elapsed.TotalSeconds;
+                ingestDisplay.Done(string.Create(CultureInfo.InvariantCulture, $"{ingest.Added:N0} turns ingested"));
+                long total = ingest.Added;
+                var indexDisplay = new ProgressDisplay(display, "embed", TimeSpan.FromSeconds(1));
+                long vectors = memory.HasVectors
+                    ? await indexDisplay.RunAsync(report => memory.IndexVectorsAsync(new SyncProgress<long>(n => report(n, total, string.Create(CultureInfo.InvariantCulture, $"{n:N0}/{total:N0} embedded"))), ct))
+                    : 0;
+                double indexSeconds = memory.HasVectors ? indexDisplay.Elapsed.TotalSeconds : 0;
+                if (memory.HasVectors) indexDisplay.Done(string.Create(CultureInfo.InvariantCulture, $"{vectors:N0} embedded"));
                 string label = mode == RetrievalMode.Lexical ? "lexical (BM25)" : $"{mode.ToString().ToLowerInvariant()} ({chosen!.ModelId})";
                 label += result.GetValue(expansion) ? ", no expansion" : ", with expansion";
                 var evaluator = new LocomoEvaluator((q, stream, k, token) => memory.SearchAsync(q, SearchFilter.ForStream(stream), k, mode, token));
-                var report = await evaluator.EvaluateAsync(samples, null, ct);
+                int questions = samples.Sum(s => s.Questions.Count);
+                var askDisplay = new ProgressDisplay(display, "questions", TimeSpan.FromSeconds(1));
+                var report = await askDisplay.RunAsync(r => evaluator.EvaluateAsync(samples, new SyncProgress<int>(n => r(n, questions, string.Create(CultureInfo.InvariantCulture, $"{n:N0}/{questions:N0} questions"))), ct));
+                askDisplay.Done(string.Create(CultureInfo.InvariantCulture, $"{report.Overall.Questions:N0} questions scored"));
                 if (result.GetValue(json))
                 {
                     JsonOutput.WriteLine(new { file = input.Name, samples = samples.Count, turns = ingest.Added, ingestSeconds = Math.Round(ingestSeconds, 3), vectors, indexSeconds = Math.Round(indexSeconds, 3), retrieval = label, report });
