@@ -247,4 +247,20 @@ public sealed class ApproximateVectorSearchTests : IDisposable
         store.ApproximateIndex!.TrainedCount.ShouldBe(256);
         foreach (var (seq, _, v) in vectors) store.Search(v, null, 1)[0].Seq.ShouldBe(seq);
     }
+
+    [Fact]
+    public void Every_approximate_hit_carries_the_score_the_exact_scan_gives_that_vector()
+    {
+        // The dense channel's scores are standardized against each other before fusion: one mis-scaled score
+        // (a list copy read with another row's scale, a sign flipped) would put an unrelated entry first.
+        using var store = Fill(PathOf("scores"), Vectors(), batch: 500, FromFourThousand);
+        store.HasApproximateIndex.ShouldBeTrue();
+        foreach (var q in Queries(50))
+        {
+            var exact = store.SearchExact(q, null, Count).ToDictionary(h => h.Seq, h => h.Score);
+            var approximate = store.Search(q, null, 100);
+            approximate.Count.ShouldBe(100);
+            foreach (var hit in approximate) hit.Score.ShouldBe(exact[hit.Seq], 1e-9);
+        }
+    }
 }
