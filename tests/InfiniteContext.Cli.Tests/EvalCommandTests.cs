@@ -82,10 +82,26 @@ public sealed class EvalCommandTests : IDisposable
         r.Stdout.ShouldContain("| overall | 6 |");
         r.Stdout.ShouldContain("retrieval: lexical (BM25), with expansion");
 
-        var quiet = await CliRunner.RunAsync("eval", "locomo", LocomoSample, "--model", "none", "--progress", "none", "--json");
+        string dump = _dir.File("candidates.jsonl");
+        var quiet = await CliRunner.RunAsync("eval", "locomo", LocomoSample, "--model", "none", "--progress", "none", "--json", "--dump-candidates", dump);
         quiet.ExitCode.ShouldBe(0, quiet.ToString());
         quiet.Stderr.ShouldBeEmpty();
         System.Text.Json.JsonDocument.Parse(quiet.Stdout).RootElement.GetProperty("report").GetProperty("overall").GetProperty("questions").GetInt32().ShouldBe(6);
+
+        // The dump ranks the turns of the question's own conversation that BM25 matches, best first, with no
+        // cut at the usual top k (no model: no dense list).
+        var lines = File.ReadAllLines(dump).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        lines.Count.ShouldBe(6);
+        foreach (var line in lines)
+        {
+            string sample = line.GetProperty("sample").GetString()!;
+            var hits = line.GetProperty("lexical").EnumerateArray().Select(h => (Id: h[0].GetString()!, Score: h[1].GetDouble())).ToList();
+            hits.Count.ShouldBeInRange(1, sample == "conv-a" ? 33 : 3);
+            hits.Select(h => h.Id).Distinct().Count().ShouldBe(hits.Count);
+            hits.Select(h => h.Score).ShouldBe(hits.Select(h => h.Score).OrderByDescending(x => x));
+            line.GetProperty("dense").GetArrayLength().ShouldBe(0);
+        }
+        lines.Max(l => l.GetProperty("lexical").GetArrayLength()).ShouldBeGreaterThan(10); // more than a top 10
     }
 
     [Fact]

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using InfiniteContext.Cli.Output;
 using InfiniteContext.Evaluation;
-using InfiniteContext.Retrieval;
 using InfiniteContext.Ingest;
+using InfiniteContext.Retrieval;
+using Microsoft.Extensions.AI;
 
 namespace InfiniteContext.Cli.Commands;
 
@@ -30,8 +32,12 @@ internal static class EvalCommand
         var retrieval = Models.RetrievalOption();
         var endpoint = new EndpointSettings.Options();
         var expansion = new Option<bool>("--no-expansion") { Description = "Rank without temporal-contiguity expansion and session aggregation (for ablations)." };
+        var dump = new Option<FileInfo?>("--dump-candidates")
+        {
+            Description = "Also write, per question, the turns of its conversation each channel alone ranks (BM25 alone, dense alone; no top-k cut), as JSON lines for offline fusion experiments (scripts/tuning).",
+        };
         var progress = new Option<ProgressMode>("--progress") { Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.", DefaultValueFactory = _ => ProgressMode.Auto };
-        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion, progress };
+        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion, progress, dump };
         endpoint.AddTo(cmd);
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -78,6 +84,7 @@ internal static class EvalCommand
                 var askDisplay = new ProgressDisplay(display, "questions", TimeSpan.FromSeconds(1));
                 var report = await askDisplay.RunAsync(r => evaluator.EvaluateAsync(samples, new SyncProgress<int>(n => r(n, questions, string.Create(CultureInfo.InvariantCulture, $"{n:N0}/{questions:N0} questions"))), ct));
                 askDisplay.Done(string.Create(CultureInfo.InvariantCulture, $"{report.Overall.Questions:N0} questions scored"));
+                if (result.GetValue(dump) is { } dumpFile) await DumpCandidatesAsync(memory.Directory, generator, samples, dumpFile, ct);
                 if (result.GetValue(json))
                 {
                     JsonOutput.WriteLine(new { file = input.Name, samples = samples.Count, turns = ingest.Added, ingestSeconds = Math.Round(ingestSeconds, 3), vectors, indexSeconds = Math.Round(indexSeconds, 3), retrieval = label, report });
@@ -108,5 +115,36 @@ internal static class EvalCommand
             }
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// Each channel alone, over the turns of the question's conversation it ranks: BM25 with no temporal channel, and
+    /// (with a model) dense similarity; no fusion, expansion or recency step. A read-only open beside the writer.
+    /// </summary>
+    private static async Task DumpCandidatesAsync(string directory, IEmbeddingGenerator<string, Embedding<float>>? generator, IReadOnlyList<LocomoSample> samples, FileInfo file, CancellationToken ct)
+    {
+        var raw = new RetrievalOptions { Expansion = false, TemporalWeight = 0 };
+        await using var reader = await MemoryStore.OpenAsync(directory, new MemoryStoreOptions { ReadOnly = true, Embeddings = generator, Retrieval = raw }, ct);
+        await using var output = new StreamWriter(file.FullName);
+        foreach (var sample in samples)
+        {
+            var filter = SearchFilter.ForStream(sample.SampleId);
+            int all = sample.TurnIds.Count;
+            foreach (var q in sample.Questions)
+            {
+                static object[] Ranked(IReadOnlyList<SearchHit> hits) => hits.Select(h => (object)new object?[] { h.Entry.ExternalId, Math.Round(h.Score, 6) }).ToArray();
+                var lexical = await reader.SearchAsync(q.Question, filter, all, RetrievalMode.Lexical, ct);
+                var dense = generator is null ? [] : await reader.SearchAsync(q.Question, filter, all, RetrievalMode.Dense, ct);
+                await output.WriteLineAsync(JsonSerializer.Serialize(new
+                {
+                    sample = sample.SampleId,
+                    question = q.Question,
+                    category = (int)q.Category,
+                    evidence = q.Evidence,
+                    lexical = Ranked(lexical),
+                    dense = Ranked(dense),
+                }, WireJson.Options));
+            }
+        }
     }
 }
