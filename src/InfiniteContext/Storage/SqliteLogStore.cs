@@ -17,6 +17,7 @@ public sealed class SqliteLogStore : ILogStore
 
     private readonly string _connectionString;
     private readonly SqliteConnection? _writer;
+    private EntryInsertStatement? _insert; // prepared on first append, on the writer connection
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Dictionary<string, int> _streamIds = new(StringComparer.Ordinal);
     private readonly Dictionary<int, string> _streamNames = [];
@@ -163,23 +164,7 @@ public sealed class SqliteLogStore : ILogStore
             var pName = streamCmd.Parameters.Add("$name", SqliteType.Text);
             var pNow = streamCmd.Parameters.Add("$now", SqliteType.Integer);
 
-            await using var cmd = writer.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = """
-                INSERT OR IGNORE INTO entries(stream_id, ext_id, session, time_ms, time_offset_min, ingest_ms, role, speaker, text, meta, tokens)
-                VALUES($stream, $ext, $session, $time, $offset, $ingest, $role, $speaker, $text, $meta, $tokens)
-                RETURNING seq
-                """;
-            var p = new[]
-            {
-                cmd.Parameters.Add("$stream", SqliteType.Integer), cmd.Parameters.Add("$ext", SqliteType.Text),
-                cmd.Parameters.Add("$session", SqliteType.Text), cmd.Parameters.Add("$time", SqliteType.Integer),
-                cmd.Parameters.Add("$offset", SqliteType.Integer), cmd.Parameters.Add("$ingest", SqliteType.Integer),
-                cmd.Parameters.Add("$role", SqliteType.Integer), cmd.Parameters.Add("$speaker", SqliteType.Text),
-                cmd.Parameters.Add("$text", SqliteType.Text), cmd.Parameters.Add("$meta", SqliteType.Text),
-                cmd.Parameters.Add("$tokens", SqliteType.Integer),
-            };
-            cmd.Prepare();
+            var insert = _insert ??= new EntryInsertStatement(writer);
 
             var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             var appended = new Entry?[batch.Count];
@@ -195,18 +180,8 @@ public sealed class SqliteLogStore : ILogStore
                     localStreams[e.Stream] = streamId;
                     newStreams.Add((e.Stream, streamId));
                 }
-                p[0].Value = streamId;
-                p[1].Value = (object?)e.ExternalId ?? DBNull.Value;
-                p[2].Value = (object?)e.Session ?? DBNull.Value;
-                p[3].Value = e.Time is { } t ? t.ToUnixTimeMilliseconds() : DBNull.Value;
-                p[4].Value = e.Time is { } t2 ? (int)t2.Offset.TotalMinutes : DBNull.Value;
-                p[5].Value = now.ToUnixTimeMilliseconds();
-                p[6].Value = (int)e.Role;
-                p[7].Value = (object?)e.Speaker ?? DBNull.Value;
-                p[8].Value = e.Text;
-                p[9].Value = (object?)e.Meta ?? DBNull.Value;
-                p[10].Value = tokens;
-                object? seq = await cmd.ExecuteScalarAsync(cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                long? seq = insert.Insert(streamId, e, now.ToUnixTimeMilliseconds(), tokens);
                 if (seq is long s)
                 {
                     appended[i] = new Entry
@@ -530,6 +505,7 @@ public sealed class SqliteLogStore : ILogStore
             await _writeGate.WaitAsync();
             try
             {
+                _insert?.Dispose();
                 await ExecAsync(_writer, "PRAGMA wal_checkpoint(PASSIVE);", CancellationToken.None);
                 await _writer.DisposeAsync();
             }
