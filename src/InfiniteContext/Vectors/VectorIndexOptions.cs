@@ -11,7 +11,7 @@ public sealed record VectorIndexOptions
     /// vectors it may match (after stream and seq filters) are at least this many; below, the exact scan is as
     /// fast or faster. 0 turns the approximate index off.
     /// </summary>
-    public int ApproximateFrom { get; init; } = 25_000;
+    public int ApproximateFrom { get; init; } = 100_000;
 
     /// <summary>
     /// Lists scanned per unfiltered query: ProbeFactor x sqrt(lists), rounded up (an index of n vectors has about sqrt(n)
