@@ -59,8 +59,8 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
             byCategory.OrderBy(kv => kv.Key).Select(kv => kv.Value.ToScores(kv.Key.ToString())).ToList(),
             unscorable,
             malformed,
-            Percentile(latencies, 0.5),
-            Percentile(latencies, 0.99),
+            Percentiles.Of(latencies, 0.5),
+            Percentiles.Of(latencies, 0.99),
             bins.Select((b, i) => new CalibrationBin(i / 10.0, (i + 1) / 10.0, b.Hits, b.Hits == 0 ? 0 : Math.Round((double)b.Evidence / b.Hits, 3)))
                 .Where(b => b.Hits > 0).ToList());
     }
@@ -72,8 +72,6 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
         return colon < 0 ? turnId : turnId[..colon];
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 3);
 
     private sealed class Accumulator
     {

@@ -98,13 +98,11 @@ public sealed class NiahEvaluator(NiahOptions options)
         {
             if (!byVariant.TryGetValue(variant, out var own)) continue;
             own.Sort();
-            variants.Add(new NiahVariantLatency(variant.ToWire(), own.Count, Percentile(own, 0.5), Percentile(own, 0.99)));
+            variants.Add(new NiahVariantLatency(variant.ToWire(), own.Count, Percentiles.Of(own, 0.5), Percentiles.Of(own, 0.99)));
         }
-        return new NiahScores(cells, misses, Percentile(latencies, 0.5), Percentile(latencies, 0.99)) { ByVariant = variants };
+        return new NiahScores(cells, misses, Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.99)) { ByVariant = variants };
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 3);
 
     /// <summary>Calls back on the reporting thread, in order (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
     private sealed class InlineProgress<T>(Action<T> handler) : IProgress<T>
