@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InfiniteContext.Cli.Output;
 
 namespace InfiniteContext.Cli;
 
@@ -14,6 +15,12 @@ internal static class CommonOptions
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Write JSON to stdout (one document, or JSON lines for batches)." };
+
+    public static Option<ProgressMode> Progress() => new("--progress")
+    {
+        Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none; progress goes to stderr.",
+        DefaultValueFactory = _ => ProgressMode.Auto,
+    };
 
     public static string RequireStore(ParseResult result, Option<string> store)
     {

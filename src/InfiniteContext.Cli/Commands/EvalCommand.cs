@@ -36,7 +36,7 @@ internal static class EvalCommand
         {
             Description = "Also write, per question, the turns of its conversation each channel alone ranks (BM25 alone, dense alone; no top-k cut), as JSON lines for offline fusion experiments (scripts/tuning).",
         };
-        var progress = new Option<ProgressMode>("--progress") { Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.", DefaultValueFactory = _ => ProgressMode.Auto };
+        var progress = CommonOptions.Progress();
         var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion, progress, dump };
         endpoint.AddTo(cmd);
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>

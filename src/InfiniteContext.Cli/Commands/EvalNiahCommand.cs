@@ -32,7 +32,7 @@ internal static class EvalNiahCommand
             Description = "Embedding model: none (lexical, the default: embedding 1M+ tokens takes long on a CPU), arctic-xs or minilm (fused retrieval; needed for non-literal needles).",
             DefaultValueFactory = _ => "none",
         };
-        var progress = new Option<ProgressMode>("--progress") { Description = "auto, bar, plain or none (progress goes to stderr).", DefaultValueFactory = _ => ProgressMode.Auto };
+        var progress = CommonOptions.Progress();
         var json = CommonOptions.Json();
         var cmd = new Command("niah", "Needle in a haystack at 1M-100M tokens: rank-1 and top-k accuracy by depth and length, with a heatmap.")
         {

@@ -40,7 +40,7 @@ internal sealed class EvalSession : IAsyncDisposable
         CommonOptions.Json(),
         Models.ModelOption(),
         Models.RetrievalOption(),
-        new Option<ProgressMode>("--progress") { Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.", DefaultValueFactory = _ => ProgressMode.Auto });
+        CommonOptions.Progress());
 
     public static async Task<EvalSession> OpenAsync(ParseResult result, Options options, CancellationToken cancellationToken)
     {

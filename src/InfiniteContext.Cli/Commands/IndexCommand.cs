@@ -13,7 +13,7 @@ internal static class IndexCommand
         var model = Models.ModelOption(fallback: null);
         var endpoint = new EndpointSettings.Options();
         var wait = new Option<bool>("--wait") { Description = "Return only when every entry has its vector (the default; kept for scripts that say it)." };
-        var progress = new Option<ProgressMode>("--progress") { Description = "auto, bar, plain or none.", DefaultValueFactory = _ => ProgressMode.Auto };
+        var progress = CommonOptions.Progress();
         var json = CommonOptions.Json();
         var cmd = new Command("index", "Embed every entry that has no vector yet, with an embedded model or an OpenAI-compatible endpoint.") { store, model, wait, progress, json };
         endpoint.AddTo(cmd);

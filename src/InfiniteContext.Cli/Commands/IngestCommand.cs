@@ -17,7 +17,7 @@ internal static class IngestCommand
         var onError = new Option<OnError>("--on-error") { Description = "abort (stop at the first bad record; what came before it is kept) or skip (report it and go on).", DefaultValueFactory = _ => OnError.Abort };
         var chunkTokens = new Option<int>("--chunk-tokens") { Description = "Maximum tokens per chunk of a text or Markdown file.", DefaultValueFactory = _ => 256 };
         var tokenizer = new Option<string>("--tokenizer") { Description = "Tokenizer for a new store: o200k_base or cl100k_base.", DefaultValueFactory = _ => "o200k_base" };
-        var progress = new Option<ProgressMode>("--progress") { Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.", DefaultValueFactory = _ => ProgressMode.Auto };
+        var progress = CommonOptions.Progress();
         var every = new Option<int>("--progress-every") { Description = "Milliseconds between plain progress lines (0: a line per durable commit).", DefaultValueFactory = _ => 1000 };
         var json = CommonOptions.Json();
 

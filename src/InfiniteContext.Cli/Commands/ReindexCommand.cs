@@ -9,7 +9,7 @@ internal static class ReindexCommand
     public static Command Create()
     {
         var store = CommonOptions.Store();
-        var progress = new Option<ProgressMode>("--progress") { Description = "auto, bar, plain or none.", DefaultValueFactory = _ => ProgressMode.Auto };
+        var progress = CommonOptions.Progress();
         var cmd = new Command("reindex", "Rebuild every derived index from the log.") { store, progress };
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
