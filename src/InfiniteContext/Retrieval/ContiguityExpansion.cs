@@ -19,12 +19,14 @@ public static class ContiguityExpansion
     /// <param name="entries">Every candidate's and neighbour's entry, by seq.</param>
     /// <param name="neighbours">For each seed: its neighbours (same stream) ordered by seq, the seed excluded.</param>
     /// <param name="floor">Base score of an entry no channel found.</param>
+    /// <param name="prior">What a neighbour no channel found adds to the floor (the fused candidates carry theirs already).</param>
     public static IReadOnlyList<RankedCandidate> Rerank(
         IReadOnlyList<FusedCandidate> fused,
         IReadOnlyDictionary<long, Entry> entries,
         IReadOnlyDictionary<long, IReadOnlyList<Entry>> neighbours,
         double floor,
-        RetrievalOptions options)
+        RetrievalOptions options,
+        Func<Entry, double>? prior = null)
     {
         ArgumentNullException.ThrowIfNull(fused);
         ArgumentNullException.ThrowIfNull(entries);
@@ -41,7 +43,7 @@ public static class ContiguityExpansion
             foreach (var (n, distance) in WithDistance(seedSeq, around, options.NeighbourWindow))
             {
                 if (!SameEpisode(seedEntry, n)) continue;
-                double own = baseScore.TryGetValue(n.Seq, out double b) ? b : floor;
+                double own = baseScore.TryGetValue(n.Seq, out double b) ? b : floor + (prior?.Invoke(n) ?? 0);
                 if (seed <= own) continue;
                 double share = options.NeighbourShare * Math.Pow(0.5, distance - 1);
                 double candidate = own + share * (seed - own);

@@ -50,6 +50,10 @@ internal sealed class HybridRetriever(
         if (fused.Count == 0) return [];
 
         var entries = (await log.GetAsync(fused.Select(f => f.Seq).ToList(), cancellationToken)).ToDictionary(e => e.Seq);
+        // Confidence stays a function of what the channels said (it was calibrated on that); the prior only orders.
+        var channelScore = fused.ToDictionary(f => f.Seq, f => f.Score);
+        var prior = EntryPrior.For(query, entries.Values, options);
+        fused = prior.Apply(fused, entries);
         IReadOnlyList<RankedCandidate> ranked;
         if (options.Expansion)
         {
@@ -60,7 +64,7 @@ internal sealed class HybridRetriever(
                 neighbours[seed.Seq] = around;
                 foreach (var e in around) entries.TryAdd(e.Seq, e);
             }
-            ranked = ContiguityExpansion.Rerank(fused, entries, neighbours, floor, options);
+            ranked = ContiguityExpansion.Rerank(fused, entries, neighbours, floor, options, prior.Of);
         }
         else
         {
@@ -73,9 +77,9 @@ internal sealed class HybridRetriever(
         foreach (var r in ranked)
         {
             if (!entries.TryGetValue(r.Seq, out var e) || !filter.Matches(e)) continue;
-            double confidence = ConfidenceModel.ForHit(r.FusedScore, channels.Count);
-            // Reported relative to the lowest score a candidate can have, so scores are never negative.
-            hits.Add(new SearchHit(e, Math.Round(r.Score - baseline, 6)) { Confidence = confidence });
+            double confidence = ConfidenceModel.ForHit(channelScore.GetValueOrDefault(r.Seq, floor), channels.Count);
+            // Reported relative to the lowest score the channels can give, so scores are never negative (a negative prior stops at 0).
+            hits.Add(new SearchHit(e, Math.Round(Math.Max(0, r.Score - baseline), 6)) { Confidence = confidence });
             if (hits.Count == top + RecencyPreference.Window) break;
         }
         if (RecencyPreference.AsksForCurrentState(query))

@@ -42,6 +42,12 @@ public sealed record RetrievalOptions
     /// <summary>An entry moves this share of the way up to a stronger adjacent neighbour's score (halved per further step).</summary>
     public double NeighbourShare { get; init; } = 0.4;
 
+    /// <summary>Weight of the content prior: times the log of an entry's token count, relative to a 20-token turn (<see cref="EntryPrior"/>). 0 turns it off.</summary>
+    public double ContentPrior { get; init; } = 0.6;
+
+    /// <summary>Gained by turns of the speakers a query names, and lost by the other speakers' turns (<see cref="EntryPrior"/>). 0 turns it off.</summary>
+    public double SpeakerPrior { get; init; } = 0.5;
+
     /// <summary>Every entry gains this share of its session's best score (max-sim aggregation: episodes are recalled whole).</summary>
     public double SessionShare { get; init; } = 0.5;
 }
