@@ -25,6 +25,7 @@ internal static class CommandRunner
         catch (ArgumentException ex) { return Fail(ExitCodes.BadInput, ex.Message); }
         catch (StoreNotFoundException ex) { return Fail(ExitCodes.StoreNotFound, ex.Message); }
         catch (StoreLockedException ex) { return Fail(ExitCodes.StoreLocked, ex.Message); }
+        catch (InfiniteContext.Vectors.VectorModelMismatchException ex) { return Fail(ExitCodes.BadInput, ex.Message); }
         catch (InvalidDataException ex) { return Fail(ExitCodes.StoreNotFound, ex.Message); }
         catch (FileNotFoundException ex) { return Fail(ExitCodes.BadInput, ex.Message); }
         catch (DirectoryNotFoundException ex) { return Fail(ExitCodes.BadInput, ex.Message); }

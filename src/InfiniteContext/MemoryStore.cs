@@ -133,7 +133,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         }
         catch (InvalidDataException) when (!IsReadOnly)
         {
-            File.Delete(path); // derived: recomputed from the log
+            File.Delete(path); // damaged, and derived: recomputed from the log
             _vectors = VectorStore.Open(path, modelId, dimensions, readOnly: false, _options.VectorIndex);
         }
         if (!IsReadOnly) _indexer = new VectorIndexer(_log, _vectors, generator);

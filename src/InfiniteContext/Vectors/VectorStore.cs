@@ -111,7 +111,9 @@ public sealed class VectorStore : IDisposable
         int dims = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(8));
         string model = Encoding.UTF8.GetString(data, 16, data[12]);
         if (dims != Dimensions || model != ModelId)
-            throw new InvalidDataException($"'{_path}' holds {model} vectors of {dims} dimensions, not {ModelId} ({Dimensions}).");
+            throw new VectorModelMismatchException(
+                $"'{_path}' holds {model} vectors of {dims} dimensions, but the model now configured is {ModelId} with {Dimensions}: " +
+                "vectors of different models or lengths are never mixed. Use another model id, or delete the file to recompute every vector.");
         int valid = 0;
         for (long off = HeaderSize; off + RecordSize <= data.Length; off += RecordSize)
         {

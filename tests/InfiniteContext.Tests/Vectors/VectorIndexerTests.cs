@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InfiniteContext.Retrieval;
+using InfiniteContext.Vectors;
 using InfiniteContext.Tests.Support;
 
 namespace InfiniteContext.Tests.Vectors;
@@ -288,6 +289,33 @@ public sealed class VectorIndexerTests : IDisposable
             lexicalOnly.HasVectors.ShouldBeFalse();
             (await lexicalOnly.GetStatsAsync()).VectorModel.ShouldBeNull();
             await Should.ThrowAsync<InvalidOperationException>(() => lexicalOnly.IndexVectorsAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_model_whose_vectors_change_length_is_refused_and_the_stored_vectors_are_kept()
+    {
+        var original = new HashingEmbeddingGenerator("fake-a", 64);
+        await using (var memory = await OpenAsync(original))
+        {
+            await IngestAsync(memory, 0, 30);
+            (await memory.IndexVectorsAsync()).ShouldBe(30);
+        }
+        string file = Directory.GetFiles(Path.Combine(_store, "index", "vectors"), "*.vec").ShouldHaveSingleItem();
+        byte[] before = await File.ReadAllBytesAsync(file);
+
+        var longer = new HashingEmbeddingGenerator("fake-a", 96); // same model id, other length: not damage to rebuild over
+        var refused = await Should.ThrowAsync<VectorModelMismatchException>(() => OpenAsync(longer));
+        refused.Message.ShouldContain(file);
+        refused.Message.ShouldContain("64");
+        refused.Message.ShouldContain("96");
+        (await File.ReadAllBytesAsync(file)).ShouldBe(before);
+        longer.DocumentsEmbedded.ShouldBe(0);
+
+        await using (var memory = await OpenAsync(original))
+        {
+            (await memory.GetStatsAsync()).Vectors.ShouldBe(30);
+            (await memory.IndexVectorsAsync()).ShouldBe(0);
         }
     }
 

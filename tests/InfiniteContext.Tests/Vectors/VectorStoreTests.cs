@@ -287,8 +287,8 @@ public sealed class VectorStoreTests : IDisposable
     {
         using (var store = Open()) Fill(store, 3);
         long length = new FileInfo(_path).Length;
-        Should.Throw<InvalidDataException>(() => Open(model: model, dims: dims)).Message.ShouldContain(Model);
-        Should.Throw<InvalidDataException>(() => Open(readOnly: true, model: model, dims: dims));
+        Should.Throw<VectorModelMismatchException>(() => Open(model: model, dims: dims)).Message.ShouldContain(Model);
+        Should.Throw<VectorModelMismatchException>(() => Open(readOnly: true, model: model, dims: dims));
         new FileInfo(_path).Length.ShouldBe(length, "a rejected file is left as it was");
         using var original = Open();
         original.Count.ShouldBe(3);
