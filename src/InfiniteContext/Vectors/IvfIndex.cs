@@ -11,11 +11,22 @@ namespace InfiniteContext.Vectors;
 /// vector in cache misses); the price is a second copy of the codes in memory. Appending a vector costs one dot
 /// product per list; training happens only at fixed sizes (<see cref="TrainingSize"/>), on the first rows,
 /// so an index caught up append by append equals one rebuilt from the same vectors.
+/// <para>
+/// A vector far from every centroid is the one probing misses: a query close to it need not be close to its centroid,
+/// so that list need not be among the query's best. Such vectors (cosine to their nearest centroid below
+/// <see cref="StrayBelow"/>, the <see cref="StrayShare"/> quantile of the training points' own) go to one more list,
+/// the stray list, that every query scans. Text unlike what the centroids were trained on (short templated facts among
+/// long paragraphs, a new kind of content) lands there instead of being lost in a list no query probes; retraining at
+/// the next size folds it into the centroids.
+/// </para>
 /// </summary>
 internal sealed class IvfIndex
 {
     private const int Iterations = 10;
     private const int SamplesPerList = 64; // k-means sees at most this many points per centroid
+
+    /// <summary>The share of the training points that would fall below the stray threshold: in-distribution vectors in the stray list.</summary>
+    public const double StrayShare = 0.01;
 
     private readonly int _dims;
     private readonly float[] _centroids;
@@ -23,21 +34,29 @@ internal sealed class IvfIndex
     private readonly float[] _scales;
     private readonly InvertedList[] _members;
 
-    public IvfIndex(int dims, int trainedCount, float[] centroids)
+    public IvfIndex(int dims, int trainedCount, float[] centroids, float strayBelow)
     {
         _dims = dims;
         TrainedCount = trainedCount;
+        StrayBelow = strayBelow;
         ListCount = centroids.Length / dims;
         _centroids = centroids;
         _codes = new sbyte[centroids.Length];
         _scales = new float[ListCount];
         for (int c = 0; c < ListCount; c++)
             _scales[c] = Int8VectorCodec.Encode(centroids.AsSpan(c * dims, dims), _codes.AsSpan(c * dims, dims));
-        _members = new InvertedList[ListCount];
-        for (int c = 0; c < ListCount; c++) _members[c] = new InvertedList(dims);
+        _members = new InvertedList[ListCount + 1];
+        for (int c = 0; c <= ListCount; c++) _members[c] = new InvertedList(dims);
     }
 
+    /// <summary>Lists with a centroid; list <see cref="StrayList"/> (= ListCount) holds the vectors near none of them.</summary>
     public int ListCount { get; }
+
+    /// <summary>The id of the list every query scans: vectors whose best centroid cosine is below <see cref="StrayBelow"/>.</summary>
+    public int StrayList => ListCount;
+
+    /// <summary>Cosine to the nearest centroid under which a vector is a stray.</summary>
+    public float StrayBelow { get; }
 
     /// <summary>How many vectors (the first rows of the store) the centroids were trained on.</summary>
     public int TrainedCount { get; }
@@ -73,29 +92,45 @@ internal sealed class IvfIndex
             float norm = TensorPrimitives.Norm(p);
             if (norm > 0) TensorPrimitives.Divide(p, norm, p);
         }
-        return new IvfIndex(dims, trainingSize, SphericalKMeans.Train(points, samples, dims, lists, Iterations));
+        var centroids = SphericalKMeans.Train(points, samples, dims, lists, Iterations);
+        return new IvfIndex(dims, trainingSize, centroids, StrayThreshold(points, samples, centroids, dims, lists));
+    }
+
+    /// <summary>The <see cref="StrayShare"/> quantile of the training points' cosines to their nearest centroid.</summary>
+    private static float StrayThreshold(float[] points, int count, float[] centroids, int dims, int lists)
+    {
+        var nearest = new float[count];
+        Parallel.For(0, count, i =>
+        {
+            var p = points.AsSpan(i * dims, dims);
+            float best = float.NegativeInfinity;
+            for (int c = 0; c < lists; c++) best = Math.Max(best, TensorPrimitives.Dot(p, centroids.AsSpan(c * dims, dims)));
+            nearest[i] = best;
+        });
+        Array.Sort(nearest);
+        return nearest[(int)Math.Floor(StrayShare * (count - 1))];
     }
 
     /// <summary>
-    /// The list a vector belongs to: the centroid with the largest dot product, ties to the lower id. The vector's own
-    /// scale matters only by its sign, but that sign is real: <see cref="Int8VectorCodec.Encode"/> returns a negative
-    /// scale (and negated codes) when the component of largest magnitude is negative.
+    /// The list a vector belongs to: the centroid with the largest dot product, ties to the lower id; or the stray list
+    /// when even that centroid's cosine is below <see cref="StrayBelow"/>. The scale is signed (old files may hold a
+    /// negative one with negated codes), so the cosine is taken with it.
     /// </summary>
     public int Assign(ReadOnlySpan<sbyte> code, float scale)
     {
-        float sign = scale < 0 ? -1 : 1;
         int best = 0;
         float bestScore = float.NegativeInfinity;
         for (int c = 0; c < ListCount; c++)
         {
-            float s = sign * Int8VectorCodec.Dot(code, _codes.AsSpan(c * _dims, _dims)) * _scales[c];
+            float s = Int8VectorCodec.Dot(code, _codes.AsSpan(c * _dims, _dims)) * _scales[c];
+            if (scale < 0) s = -s;
             if (s > bestScore)
             {
                 bestScore = s;
                 best = c;
             }
         }
-        return best;
+        return bestScore * Math.Abs(scale) < StrayBelow ? StrayList : best;
     }
 
     /// <summary>Assigns rows [from, to) of <paramref name="codes"/> into <paramref name="lists"/>, in parallel (each row independently).</summary>
@@ -119,9 +154,9 @@ internal sealed class IvfIndex
     /// <summary>Rebuilds every list from the store's rows and their list ids (after training, or after the store compacted its rows).</summary>
     public void Reset(ReadOnlySpan<int> lists, ReadOnlySpan<long> seqs, ReadOnlySpan<int> streams, ReadOnlySpan<float> scales, ReadOnlySpan<sbyte> codes)
     {
-        var sizes = new int[ListCount];
+        var sizes = new int[ListCount + 1];
         foreach (int l in lists) sizes[l]++;
-        for (int c = 0; c < ListCount; c++) _members[c].Clear(sizes[c]);
+        for (int c = 0; c <= ListCount; c++) _members[c].Clear(sizes[c]);
         for (int r = 0; r < lists.Length; r++) _members[lists[r]].Add(seqs[r], streams[r], scales[r], codes.Slice(r * _dims, _dims));
     }
 

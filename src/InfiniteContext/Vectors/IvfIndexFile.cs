@@ -5,15 +5,16 @@ using InfiniteContext.Indexing;
 namespace InfiniteContext.Vectors;
 
 /// <summary>
-/// The persisted <see cref="IvfIndex"/>, next to the vector file: a checksummed header with the centroids and
-/// the training size, then one 16-byte record (seq, list, checksum) per vector in row order. Appends add
+/// The persisted <see cref="IvfIndex"/>, next to the vector file: a checksummed header with the centroids, the
+/// training size and the stray threshold, then one 16-byte record (seq, list, checksum) per vector in row order
+/// (list = the list count for a stray). Appends add
 /// records without an fsync: the file is derived, a torn or missing tail is re-assigned from the vectors on
 /// open (one dot product per list per vector), and a damaged header means retraining.
 /// </summary>
 internal static class IvfIndexFile
 {
     private const uint Magic = 0x46564949; // "IIVF"
-    private const int Version = 1;
+    private const int Version = 2; // 2: the stray list and its threshold (a version-1 file is retrained)
     private const int HeaderSize = 32;
     public const int RecordSize = 16;
 
@@ -30,6 +31,7 @@ internal static class IvfIndexFile
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), dims);
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), index.ListCount);
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), index.TrainedCount);
+            BinaryPrimitives.WriteSingleLittleEndian(header.AsSpan(20), index.StrayBelow);
             BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), HeaderHash(header, centroids));
             f.Write(header);
             f.Write(centroids);
@@ -78,6 +80,7 @@ internal static class IvfIndexFile
             || BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(8)) != dims) return null;
         int lists = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(12));
         int trained = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(16));
+        float strayBelow = BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan(20));
         long centroidBytes = (long)lists * dims * sizeof(float);
         if (lists <= 0 || trained < lists || HeaderSize + centroidBytes > data.Length) return null;
         var centroidSpan = data.AsSpan(HeaderSize, (int)centroidBytes);
@@ -92,11 +95,11 @@ internal static class IvfIndexFile
             if ((uint)ContentHash.Compute(r[..12]) != BinaryPrimitives.ReadUInt32LittleEndian(r[12..])) break;
             long seq = BinaryPrimitives.ReadInt64LittleEndian(r);
             int list = BinaryPrimitives.ReadInt32LittleEndian(r[8..]);
-            if (seq <= last || list < 0 || list >= lists) break;
+            if (seq <= last || list < 0 || list > lists) break; // list == lists: the stray list
             records.Add((seq, list));
             last = seq;
         }
-        return (new IvfIndex(dims, trained, centroids), records, off);
+        return (new IvfIndex(dims, trained, centroids, strayBelow), records, off);
     }
 
     private static void Fill(Span<byte> record, long seq, int list)

@@ -408,8 +408,9 @@ public sealed class VectorStore : IDisposable
             int probes = probesOverride ?? ProbesFor(streamIds, allowed);
             if (probes > 0)
             {
-                var lists = new int[probes];
-                _index!.Probe(q, qScale, lists);
+                var lists = new int[probes + 1];
+                _index!.Probe(q, qScale, lists.AsSpan(0, probes));
+                lists[probes] = _index.StrayList; // near no centroid, so near no query's best centroids either: always scanned
                 foreach (int list in lists)
                 {
                     var m = _index.Members(list);

@@ -239,6 +239,63 @@ public sealed class ApproximateVectorSearchTests : IDisposable
         IvfIndexFile.TryRead(IndexPathOf(PathOf("a")), Dims).ShouldNotBeNull().Records.Count.ShouldBe(Count + 500);
     }
 
+
+    /// <summary>
+    /// Vectors unlike the training set (here: one wide cluster in a direction none of the 40 training clusters has,
+    /// as short templated facts are among long paragraphs) sit about equally far from every centroid, so which list
+    /// holds each is close to chance and a query near them probes other lists. The stray list keeps them in reach.
+    /// </summary>
+    [Fact]
+    public void Vectors_near_no_centroid_go_to_the_stray_list_and_queries_near_them_still_find_them()
+    {
+        var foreign = new GaussianMixture(Dims, 1, 3f, seed: 99);
+        var random = new Random(7);
+        var outliers = Enumerable.Range(0, 150).Select(i => (2L * (Count + i) + 1, i % 4 + 1, foreign.Sample(random))).ToList();
+        using var store = Fill(PathOf("a"), Vectors(), 500, FromFourThousand);
+        store.Append(outliers.Select(v => (v.Item1, v.Item2, (ReadOnlyMemory<float>)v.Item3)).ToList());
+        var index = store.ApproximateIndex.ShouldNotBeNull();
+
+        var strays = index.Members(index.StrayList);
+        var straySeqs = strays.Seqs.AsSpan(0, strays.Count).ToArray().ToHashSet();
+        outliers.Count(o => straySeqs.Contains(o.Item1)).ShouldBe(outliers.Count);
+        (strays.Count - outliers.Count).ShouldBeLessThanOrEqualTo(Count * 3 / 100, "few in-distribution vectors are strays: the list every query scans stays short");
+
+        var queries = Enumerable.Range(0, 100).Select(_ => foreign.Sample(random)).ToArray();
+        RecallAt10(store, queries, q => store.Search(q, null, 10)).ShouldBeGreaterThanOrEqualTo(0.95);
+
+        // Without the stray list each outlier would sit in its nearest centroid's list; count how many of the exact
+        // neighbours the probed lists would then have held: well short, so the assertion above can fail.
+        int probes = FromFourThousand.ProbesFor(index.ListCount);
+        double withoutStrays = 0;
+        foreach (var q in queries)
+        {
+            var code = new sbyte[Dims];
+            float scale = Int8VectorCodec.Encode(q, code);
+            var probed = new int[probes];
+            index.Probe(code, scale, probed);
+            var truth = store.SearchExact(q, null, 10);
+            withoutStrays += truth.Count(h => probed.Contains(NearestCentroid(index, outliers.Concat(Vectors()).First(v => v.Item1 == h.Seq).Item3))) / (double)truth.Count;
+        }
+        (withoutStrays / queries.Length).ShouldBeLessThan(0.95);
+
+        // The threshold and the strays survive a reopen.
+        store.Dispose();
+        using var reopened = VectorStore.Open(PathOf("a"), "test", Dims, readOnly: true, FromFourThousand);
+        reopened.ApproximateIndex!.StrayBelow.ShouldBe(index.StrayBelow);
+        reopened.ApproximateIndex.Members(reopened.ApproximateIndex.StrayList).Count.ShouldBe(strays.Count);
+    }
+
+    private static int NearestCentroid(IvfIndex index, float[] v)
+    {
+        int best = 0;
+        float bestScore = float.NegativeInfinity;
+        for (int c = 0; c < index.ListCount; c++)
+        {
+            float s = System.Numerics.Tensors.TensorPrimitives.Dot(v, index.Centroids.Slice(c * Dims, Dims));
+            if (s > bestScore) (best, bestScore) = (c, s);
+        }
+        return best;
+    }
     [Fact]
     public void A_threshold_of_one_vector_trains_at_every_fourfold_size_and_every_vector_finds_itself()
     {
