@@ -32,11 +32,15 @@ internal static class EvalNiahCommand
             Description = "Embedding model: none (lexical, the default: embedding 1M+ tokens takes long on a CPU), arctic-xs or minilm (fused retrieval; needed for non-literal needles).",
             DefaultValueFactory = _ => "none",
         };
+        var approximateFrom = new Option<int?>("--approximate-from")
+        {
+            Description = "Vectors from which the dense channel answers from the approximate (IVF) index instead of the exact scan (default: the store's default, 100000; 0: exact only). For measuring the index on needles.",
+        };
         var progress = CommonOptions.Progress();
         var json = CommonOptions.Json();
         var cmd = new Command("niah", "Needle in a haystack at 1M-100M tokens: rank-1 and top-k accuracy by depth and length, with a heatmap.")
         {
-            sizes, depths, variant, seed, top, needles, distractors, multi, outDir, store, model, progress, json,
+            sizes, depths, variant, seed, top, needles, distractors, multi, outDir, store, model, approximateFrom, progress, json,
         };
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -52,6 +56,9 @@ internal static class EvalNiahCommand
             };
             options.Validate();
             var chosen = Models.ParseEmbedded(result.GetValue(model));
+            var vectorIndex = result.GetValue(approximateFrom) is { } from
+                ? from >= 0 ? new Vectors.VectorIndexOptions { ApproximateFrom = from } : throw new CliUsageException($"--approximate-from {from}: a vector count, 0 or more.")
+                : Vectors.VectorIndexOptions.Default;
             string? storeRoot = result.GetValue(store);
             string output = Path.GetFullPath(result.GetValue(outDir)!);
             var mode = ProgressModes.Resolve(result.GetValue(progress));
@@ -86,6 +93,7 @@ internal static class EvalNiahCommand
                         {
                             Embeddings = generator,
                             BackgroundVectorIndexing = false,
+                            VectorIndex = vectorIndex,
                             Retrieval = new RetrievalOptions { Mode = chosen is null ? RetrievalMode.Lexical : RetrievalMode.Fused },
                         }, ct);
                         var reporter = new SyncProgress<NiahProgress>(p => report(p.Done, p.Total, Status(p)));
