@@ -25,7 +25,8 @@ CATEGORIES = {1: "MultiHop", 2: "Temporal", 3: "OpenDomain", 4: "SingleHop", 5: 
 DEFAULTS = dict(
     candidates=100, lexical_weight=1.0, dense_weight=1.0, temporal_weight=0.5, agreement=0.25,
     expansion=True, seeds=10, window=2, neighbour_share=0.4,
-    content_prior=0.6, speaker_prior=0.5, question_prior=0.0, session_share=0.5,
+    content_prior=0.6, speaker_prior=0.25, question_prior=0.5, session_share=0.5,
+    lead_sessions=5, lead_second=0.6, lead_votes=0.2, lead_depth=10,
 )
 
 
@@ -38,15 +39,14 @@ class Turn:
         self.question = is_question(d["text"], d.get("speaker"))
 
 
-QUESTION_WORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which", "do", "does", "did", "is",
-                  "are", "was", "were", "have", "has", "had", "can", "could", "would", "will", "should", "shall", "may"}
-
-
 def is_question(text, speaker=None):
-    """The engine's EntryPrior.IsQuestion: the turn's own words (the speaker prefix and a photo caption left out) end in '?'."""
+    """EntryPrior.IsQuestion: the entry's own text (the speaker prefix and one trailing bracketed annotation, such
+    as a photo caption, left out) ends in '?'."""
     if speaker and text.startswith(speaker + ": "):
         text = text[len(speaker) + 2:]
-    text = re.sub(r"\s*\[shares? [^\]]*\]\s*$", "", text).rstrip()
+    text = text.rstrip()
+    if text.endswith("]") and "[" in text:
+        text = text[:text.rindex("[")].rstrip()
     return text.endswith("?")
 
 
@@ -149,7 +149,41 @@ def rank(q, turns, by_sample, p):
         if s not in best or v > best[s]:
             best[s] = v
     final = {i: v + p["session_share"] * best[turns[(sample, i)].session] for i, v in lifted.items()}
-    return sorted(final, key=lambda i: (-final[i], -turns[(sample, i)].seq))
+    ranked = sorted(final, key=lambda i: (-final[i], -turns[(sample, i)].seq))
+    return episode_lead(q, ranked, lifted, floor, turns, p)
+
+
+def episode_lead(q, ranked, own, floor, turns, p):
+    """EpisodeLead: among the first lead_sessions sessions, best + lead_second x second best + lead_votes x (hits among
+    each channel's first lead_depth) picks the session whose best entry moves to first place."""
+    if p["lead_sessions"] <= 1 or len(ranked) < 2:
+        return ranked
+    sample = q["sample"]
+    order = []
+    for i in ranked:
+        s = turns[(sample, i)].session
+        if s not in order:
+            order.append(s)
+            if len(order) == p["lead_sessions"]:
+                break
+    groups = collections.defaultdict(list)
+    for i, v in own.items():
+        groups[turns[(sample, i)].session].append(v)
+    votes = collections.Counter()
+    for name in ("lexical", "dense", "temporal"):
+        if name == "temporal" and p["temporal_weight"] <= 0:
+            continue
+        for i, _ in (q.get(name) or [])[:p["lead_depth"]]:
+            votes[turns[(sample, i)].session] += 1
+
+    def score(s):
+        vs = sorted(groups[s], reverse=True)
+        return vs[0] + p["lead_second"] * (vs[1] if len(vs) > 1 else floor) + p["lead_votes"] * votes[s]
+    winner = max(order, key=lambda s: (score(s), -order.index(s)))
+    if winner == order[0]:
+        return ranked
+    first = next(i for i in ranked if turns[(sample, i)].session == winner)
+    return [first] + [i for i in ranked if i != first]
 
 
 def scorable(q, turns):

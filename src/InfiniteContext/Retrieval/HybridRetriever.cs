@@ -46,6 +46,7 @@ internal sealed class HybridRetriever(
                 foreach (var e in around) entries.TryAdd(e.Seq, e);
             }
             ranked = ContiguityExpansion.Rerank(fused, entries, neighbours, floor, options, prior.Of);
+            ranked = EpisodeLead.Apply(ranked, entries, EpisodeLead.Votes(channels, options.LeadVoteDepth), floor, options);
         }
         else
         {
