@@ -7,8 +7,9 @@ namespace InfiniteContext.Retrieval;
 
 /// <summary>
 /// One query through every channel: BM25, dense similarity (when vectors exist), and the temporal channel
-/// (BM25 restricted to the time range the query names); fused by <see cref="ConsensusRanker"/>, re-ranked by
-/// <see cref="ContiguityExpansion"/>, near-duplicates resolved to the latest when the query asks for the
+/// (BM25 restricted to the time range the query names); fused by <see cref="ConsensusRanker"/>, shifted by
+/// <see cref="EntryPrior"/>, re-ranked by <see cref="ContiguityExpansion"/>, led by the session
+/// <see cref="EpisodeLead"/> chooses, near-duplicates resolved to the latest when the query asks for the
 /// current state (<see cref="RecencyPreference"/>), each hit given a calibrated confidence
 /// (<see cref="ConfidenceModel"/>). No model but the embedder, and that only for the query.
 /// </summary>
