@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Offline fusion experiments on LoCoMo-layout data (standard library only).
+"""Offline ranking experiments on LoCoMo-layout data (standard library only).
 
-Re-simulates the engine's ranking (ConsensusRanker z-fusion, ContiguityExpansion's neighbour lending and
-session aggregation) from each channel's full ranking, so variants can be swept in seconds instead of
-re-running retrieval. The simulation leaves out the temporal channel and the recency step, so its baseline
-sits within about 0.02 of `infctx eval locomo`. Tune on the dev file only.
+Re-simulates the engine's ranking from each channel's raw ranking: ConsensusRanker's z-fusion (lexical, dense,
+temporal), EntryPrior (content, speaker and question), ContiguityExpansion's neighbour lending and session aggregation,
+EpisodeLead. It leaves out only RecencyPreference (current-state questions); on the dev file its numbers are the
+engine's to the third decimal. Tune on the dev file only; every fitted setting is also scored leave-one-conversation-out.
 
     dotnet run -c Release --project src/InfiniteContext.Cli -- eval locomo ../shared/data/locomo/locomo-dev.json \
-        --dump-candidates /tmp/dump.jsonl
-    python3 scripts/tuning/simulate_fusion.py /tmp/dump.jsonl ../shared/data/locomo/locomo-dev.json
+        --store /tmp/ev --dump-candidates /tmp/dump.jsonl
+    python3 scripts/tuning/simulate_fusion.py /tmp/dump.jsonl            # the sweep tables of BENCHMARKS.md
+    python3 scripts/tuning/simulate_fusion.py /tmp/dump.jsonl --cv       # leave-one-conversation-out of the chosen grid
+    python3 scripts/tuning/simulate_fusion.py /tmp/dump.jsonl --misses   # the default's misses, question by question
 """
 import collections
 import json
@@ -18,110 +20,303 @@ import statistics
 import sys
 
 KS = (1, 5, 10, 25)
+CATEGORIES = {1: "MultiHop", 2: "Temporal", 3: "OpenDomain", 4: "SingleHop", 5: "Adversarial"}
+
+# RetrievalOptions' defaults, by the engine's names.
+DEFAULTS = dict(
+    candidates=100, lexical_weight=1.0, dense_weight=1.0, temporal_weight=0.5, agreement=0.25,
+    expansion=True, seeds=10, window=2, neighbour_share=0.4,
+    content_prior=0.6, speaker_prior=0.25, question_prior=0.5, session_share=0.5,
+    lead_sessions=5, lead_second=0.6, lead_votes=0.2, lead_depth=10,
+)
 
 
-def load(dump_path, data_path):
-    questions = [json.loads(line) for line in open(dump_path, encoding="utf-8")]
-    order, speaker = {}, {}
-    for sample in json.load(open(data_path, encoding="utf-8")):
-        conv = sample["conversation"]
-        keys = sorted((k for k in conv if re.fullmatch(r"session_\d+", k) and isinstance(conv[k], list)),
-                      key=lambda k: int(k.split("_")[1]))
-        ids = []
-        for k in keys:
-            for turn in conv[k]:
-                ids.append(turn["dia_id"])
-                speaker[(sample["sample_id"], turn["dia_id"])] = turn["speaker"]
-        order[sample["sample_id"]] = ids
-    return questions, order, speaker
+class Turn:
+    __slots__ = ("sample", "id", "seq", "session", "speaker", "tokens", "text", "index", "question")
+
+    def __init__(self, d, index):
+        self.sample, self.id, self.seq, self.session = d["sample"], d["id"], d["seq"], d["session"]
+        self.speaker, self.tokens, self.text, self.index = d.get("speaker") or "", d["tokens"], d["text"], index
+        self.question = is_question(d["text"], d.get("speaker"))
 
 
-def session(turn_id):
-    return turn_id.split(":")[0]
+def is_question(text, speaker=None):
+    """EntryPrior.IsQuestion: the entry's own text (the speaker prefix and one trailing bracketed annotation, such
+    as a photo caption, left out) ends in '?'."""
+    if speaker and text.startswith(speaker + ": "):
+        text = text[len(speaker) + 2:]
+    text = text.rstrip()
+    if text.endswith("]") and "[" in text:
+        text = text[:text.rindex("[")].rstrip()
+    return text.endswith("?")
+
+
+def load(dump_path):
+    turns, questions = {}, []
+    by_sample = collections.defaultdict(list)
+    for line in open(dump_path, encoding="utf-8"):
+        d = json.loads(line)
+        if d["kind"] == "turn":
+            t = Turn(d, len(by_sample[d["sample"]]))
+            by_sample[d["sample"]].append(t)
+            turns[(d["sample"], d["id"])] = t
+        else:
+            questions.append(d)
+    return turns, by_sample, questions
 
 
 def zscores(ranked, n):
     top = ranked[:n]
     if not top:
-        return {}
+        return {}, 0.0
     values = [s for _, s in top]
-    mu, sd = statistics.mean(values), statistics.pstdev(values) + 1e-9
-    return {i: (s - mu) / sd for i, s in top}
+    mu, sd = statistics.fmean(values), statistics.pstdev(values)
+    if sd < 1e-9:
+        return {i: 1.0 for i, _ in top}, 0.0
+    z = {i: (s - mu) / sd for i, s in top}
+    return z, min(z.values())
 
 
-def rank(q, order, speaker, n=100, agree=0.25, seeds=10, window=2, share=0.4, decay=0.5,
-         session_share=0.5, aggregate="max", k2=0.0, temperature=1.0, speaker_boost=0.0):
-    lex, den = zscores(q["lexical"], n), zscores(q["dense"], n)
-    lfloor = min(lex.values()) if lex else 0.0
-    dfloor = min(den.values()) if den else 0.0
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", q["question"])}
+def query_words(question):
+    return {w.lower() for w in re.findall(r"[^\W_]+", question)}
 
-    def base(i):
-        s = lex.get(i, lfloor) + den.get(i, dfloor) + (agree if i in lex and i in den else 0.0)
-        if speaker_boost and speaker.get((q["sample"], i), "").lower() in words:
-            s += speaker_boost
-        return s
 
-    ids = order[q["sample"]]
-    pos = {i: k for k, i in enumerate(ids)}
-    scores = {i: base(i) for i in set(lex) | set(den)}
-    lifted = dict(scores)
-    for seed in sorted(scores, key=lambda i: -scores[i])[:seeds]:
-        for d in range(1, window + 1):
-            for j in (pos[seed] - d, pos[seed] + d):
-                if 0 <= j < len(ids) and session(ids[j]) == session(seed):
-                    own = scores.get(ids[j], base(ids[j]))
-                    if scores[seed] > own:
-                        lifted[ids[j]] = max(lifted.get(ids[j], own), own + share * decay ** (d - 1) * (scores[seed] - own))
-    groups = collections.defaultdict(list)
-    for i, v in lifted.items():
-        groups[session(i)].append(v)
-    floor = lfloor + dfloor
+def named_speakers(question, speakers):
+    words = query_words(question)
+    named = {s for s in speakers if s and s.split()[0].lower() in words}
+    return named if 0 < len(named) < len(speakers) else None
+
+
+def rank(q, turns, by_sample, p):
+    """The engine's ranking of one question's conversation: a list of turn ids, best first."""
+    sample = q["sample"]
+    channels = [(q["lexical"], p["lexical_weight"]), (q["dense"], p["dense_weight"])]
+    if p["temporal_weight"] > 0 and q.get("temporal"):
+        channels.append((q["temporal"], p["temporal_weight"]))
+    std = []
+    floor = 0.0
+    for ranked, weight in channels:
+        z, f = zscores(ranked, p["candidates"])
+        if z:
+            std.append((z, f, weight))
+            floor += weight * f
+    if not std:
+        return []
+    candidates = set()
+    for z, _, _ in std:
+        candidates.update(z)
+    speakers = {turns[(sample, i)].speaker for i in candidates}
+    named = named_speakers(q["question"], speakers) if p["speaker_prior"] > 0 else None
+
+    def prior(t):
+        v = p["content_prior"] * (math.log(1 + max(0, t.tokens)) - math.log(21))
+        if named is not None and t.speaker:
+            v += p["speaker_prior"] if t.speaker in named else -p["speaker_prior"]
+        if t.question:
+            v -= p["question_prior"]
+        return v
+
+    fused = {}
+    for i in candidates:
+        s, found = 0.0, 0
+        for z, f, w in std:
+            if i in z:
+                s += w * z[i]
+                found += 1
+            else:
+                s += w * f
+        fused[i] = s + p["agreement"] * max(0, found - 1) + prior(turns[(sample, i)])
+    order = sorted(fused, key=lambda i: (-fused[i], -turns[(sample, i)].seq))
+    if not p["expansion"]:
+        return order
+    conv = by_sample[sample]
+    lifted = dict(fused)
+    for seed in order[:p["seeds"]]:
+        st = turns[(sample, seed)]
+        for d in range(1, p["window"] + 1):
+            for j in (st.index - d, st.index + d):
+                if not 0 <= j < len(conv) or conv[j].session != st.session:
+                    continue
+                n = conv[j]
+                own = fused.get(n.id, floor + prior(n))
+                if fused[seed] <= own:
+                    continue
+                candidate = own + p["neighbour_share"] * 0.5 ** (d - 1) * (fused[seed] - own)
+                if n.id not in lifted or candidate > lifted[n.id]:
+                    lifted[n.id] = candidate
     best = {}
-    for g, vs in groups.items():
-        vs.sort(reverse=True)
-        if aggregate == "max":
-            best[g] = vs[0]
-        elif aggregate == "max2":
-            best[g] = vs[0] + k2 * ((vs[1] - floor) if len(vs) > 1 else 0.0)
-        elif aggregate == "lse":
-            best[g] = vs[0] + temperature * math.log(sum(math.exp((v - vs[0]) / temperature) for v in vs))
-    final = {i: v + session_share * best[session(i)] for i, v in lifted.items()}
-    return sorted(final, key=lambda i: (-final[i], -pos[i]))
+    for i, v in lifted.items():
+        s = turns[(sample, i)].session
+        if s not in best or v > best[s]:
+            best[s] = v
+    final = {i: v + p["session_share"] * best[turns[(sample, i)].session] for i, v in lifted.items()}
+    ranked = sorted(final, key=lambda i: (-final[i], -turns[(sample, i)].seq))
+    return episode_lead(q, ranked, lifted, floor, turns, p)
 
 
-def evaluate(questions, order, ranker):
+def episode_lead(q, ranked, own, floor, turns, p):
+    """EpisodeLead: among the first lead_sessions sessions, best + lead_second x second best + lead_votes x (hits among
+    each channel's first lead_depth) picks the session whose best entry moves to first place."""
+    if p["lead_sessions"] <= 1 or len(ranked) < 2:
+        return ranked
+    sample = q["sample"]
+    order = []
+    for i in ranked:
+        s = turns[(sample, i)].session
+        if s not in order:
+            order.append(s)
+            if len(order) == p["lead_sessions"]:
+                break
+    groups = collections.defaultdict(list)
+    for i, v in own.items():
+        groups[turns[(sample, i)].session].append(v)
+    votes = collections.Counter()
+    for name in ("lexical", "dense", "temporal"):
+        if name == "temporal" and p["temporal_weight"] <= 0:
+            continue
+        for i, _ in (q.get(name) or [])[:p["lead_depth"]]:
+            votes[turns[(sample, i)].session] += 1
+
+    def score(s):
+        vs = sorted(groups[s], reverse=True)
+        return vs[0] + p["lead_second"] * (vs[1] if len(vs) > 1 else floor) + p["lead_votes"] * votes[s]
+    winner = max(order, key=lambda s: (score(s), -order.index(s)))
+    if winner == order[0]:
+        return ranked
+    first = next(i for i in ranked if turns[(sample, i)].session == winner)
+    return [first] + [i for i in ranked if i != first]
+
+
+def scorable(q, turns):
+    return {e for e in q["evidence"] if (q["sample"], e) in turns}
+
+
+def session_of(turn_id):
+    return turn_id.split(":")[0]
+
+
+def evaluate(questions, turns, by_sample, params, samples=None):
+    """Overall and per-category R@k and session Hit@1 (a dict name -> [R@1, R@5, R@10, R@25, S@1, count])."""
+    p = DEFAULTS | params
     totals = collections.defaultdict(lambda: [0.0] * 6)
     for q in questions:
-        evidence = {e for e in q["evidence"] if e in set(order[q["sample"]])}
+        if samples is not None and q["sample"] not in samples:
+            continue
+        evidence = scorable(q, turns)
         if not evidence:
             continue
-        ranked = ranker(q)
-        sessions = {session(e) for e in evidence}
-        for key in (q["category"], "overall"):
+        ranked = rank(q, turns, by_sample, p)
+        sessions = {session_of(e) for e in evidence}
+        for key in (CATEGORIES[q["category"]], "overall"):
             row = totals[key]
             for k_index, k in enumerate(KS):
                 row[k_index] += len(set(ranked[:k]) & evidence) / len(evidence)
-            row[4] += 1.0 if ranked and session(ranked[0]) in sessions else 0.0
+            row[4] += 1.0 if ranked and session_of(ranked[0]) in sessions else 0.0
             row[5] += 1
-    o = totals["overall"]
-    return {f"R@{k}": o[i] / o[5] for i, k in enumerate(KS)} | {"S@1": o[4] / o[5]}
+    return {k: [v / row[5] for v in row[:5]] + [row[5]] for k, row in totals.items()}
+
+
+def objective(m):
+    """What a fit maximizes: the two unmet targets, R@25 and session Hit@1, with R@10 as a tie-breaker."""
+    o = m["overall"]
+    return o[3] + o[4] + 0.5 * o[2]
+
+
+def loco(questions, turns, by_sample, grid):
+    """Leave-one-conversation-out: for each conversation, the grid point best on the other two, scored on it.
+    Returns the pooled held-out metrics (question-weighted) and the chosen point per held-out conversation."""
+    samples = sorted({q["sample"] for q in questions})
+    cache = {}
+    for i, params in enumerate(grid):
+        for s in samples:
+            cache[(i, s)] = evaluate(questions, turns, by_sample, params, {s})["overall"]
+    pooled, chosen = [0.0] * 5, {}
+    total = 0
+    for held in samples:
+        def train_score(i):
+            rows = [cache[(i, s)] for s in samples if s != held]
+            n = sum(r[5] for r in rows)
+            agg = [sum(r[k] * r[5] for r in rows) / n for k in range(5)]
+            return objective({"overall": agg})
+        best = max(range(len(grid)), key=train_score)
+        chosen[held] = grid[best]
+        r = cache[(best, held)]
+        for k in range(5):
+            pooled[k] += r[k] * r[5]
+        total += r[5]
+    return [v / total for v in pooled], chosen
+
+
+def row(name, o):
+    return f"| {name} | {o[0]:.3f} | {o[1]:.3f} | {o[2]:.3f} | {o[3]:.3f} | {o[4]:.3f} |"
+
+
+def print_misses(questions, turns, by_sample, params):
+    p = DEFAULTS | params
+    for q in questions:
+        evidence = scorable(q, turns)
+        if not evidence:
+            continue
+        ranked = rank(q, turns, by_sample, p)
+        missed = [e for e in evidence if e not in ranked[:25]]
+        top_session_hit = ranked and session_of(ranked[0]) in {session_of(e) for e in evidence}
+        if not missed and top_session_hit:
+            continue
+        print(f"## [{CATEGORIES[q['category']]}] {q['question']}")
+        for e in sorted(evidence):
+            r = ranked.index(e) + 1 if e in ranked else None
+            print(f"  evidence {e} rank {r}: {turns[(q['sample'], e)].text[:160]}")
+        for i in ranked[:3]:
+            print(f"  top {i}: {turns[(q['sample'], i)].text[:160]}")
+
+
+VARIANTS = [
+    ("simulated default", {}),
+    ("no episode lead", {"lead_sessions": 0}),
+    ("episode lead without votes", {"lead_votes": 0}),
+    ("episode lead without the second best", {"lead_second": 0}),
+    ("episode lead over 3 sessions", {"lead_sessions": 3}),
+    ("episode lead over 10 sessions", {"lead_sessions": 10}),
+    ("no question prior", {"question_prior": 0}),
+    ("question prior 1.0", {"question_prior": 1.0}),
+    ("speaker prior 0.5 (before)", {"speaker_prior": 0.5}),
+    ("no speaker prior", {"speaker_prior": 0}),
+    ("no content prior", {"content_prior": 0}),
+    ("no prior", {"speaker_prior": 0, "content_prior": 0, "question_prior": 0}),
+    ("main before this round (speaker 0.5, no question prior, no lead)", {"speaker_prior": 0.5, "question_prior": 0, "lead_sessions": 0}),
+]
+
+# The grid the defaults were chosen from; --cv scores it leave-one-conversation-out.
+GRID = [dict(lead_second=a, lead_votes=b, question_prior=qp, speaker_prior=sp)
+        for a in (0.4, 0.6, 0.8, 1.0) for b in (0.1, 0.2, 0.3) for qp in (0.0, 0.5, 1.0) for sp in (0.25, 0.5)]
 
 
 def main():
-    questions, order, speaker = load(sys.argv[1], sys.argv[2])
-    variants = [("baseline (the engine's defaults)", {})]
-    variants += [(f"session = best + {k2} x second, share {s}", {"aggregate": "max2", "k2": k2, "session_share": s})
-                 for s in (0.5, 1.0) for k2 in (0.1, 0.2, 0.4)]
-    variants += [(f"session = log-sum-exp, T {t}", {"aggregate": "lse", "temperature": t}) for t in (0.3, 0.6, 1.0)]
-    variants += [(f"session share {s}", {"session_share": s}) for s in (0.75, 1.0, 1.5)]
-    variants += [(f"speaker boost {b}", {"speaker_boost": b}) for b in (0.25, 0.5, 1.0)]
-    variants += [(f"expansion seeds {n}", {"seeds": n}) for n in (20, 40)]
+    turns, by_sample, questions = load(sys.argv[1])
+    if "--misses" in sys.argv:
+        print_misses(questions, turns, by_sample, {})
+        return
+    if "--cv" in sys.argv:
+        for name, grid in [("lead weights, priors and speaker prior (the whole grid)", GRID),
+                           ("lead weights only (priors at their defaults)",
+                            [g for g in GRID if g["question_prior"] == DEFAULTS["question_prior"] and g["speaker_prior"] == DEFAULTS["speaker_prior"]]),
+                           ("priors only, no episode lead", [dict(g, lead_sessions=0) for g in GRID if g["lead_second"] == 0.6 and g["lead_votes"] == 0.2])]:
+            pooled, chosen = loco(questions, turns, by_sample, grid)
+            print(row(f"LOCO-CV, {name}", pooled))
+            for held, params in chosen.items():
+                print(f"  held out {held}: chose {params}")
+        return
+    base = evaluate(questions, turns, by_sample, {})
+    print("| category | questions | R@1 | R@5 | R@10 | R@25 | session Hit@1 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name in list(CATEGORIES.values()) + ["overall"]:
+        o = base[name]
+        print(f"| {name} | {int(o[5])} | {o[0]:.3f} | {o[1]:.3f} | {o[2]:.3f} | {o[3]:.3f} | {o[4]:.3f} |")
+    print()
     print("| variant | R@1 | R@5 | R@10 | R@25 | session Hit@1 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name, params in variants:
-        m = evaluate(questions, order, lambda q, p=params: rank(q, order, speaker, **p))
-        print(f"| {name} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['R@25']:.3f} | {m['S@1']:.3f} |")
+    for name, params in VARIANTS:
+        print(row(name, evaluate(questions, turns, by_sample, params)["overall"]))
 
 
 if __name__ == "__main__":

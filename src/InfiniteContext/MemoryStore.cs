@@ -276,6 +276,24 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         return await retriever.SearchAsync(query, filter, scope, top, effective, cancellationToken);
     }
 
+    /// <summary>
+    /// Diagnostics and tuning: each retrieval channel's own ranking (up to <paramref name="candidates"/> per channel,
+    /// raw BM25 or cosine scores, no fusion, prior, expansion or recency step) for a query, as <see cref="SearchAsync(string, SearchFilter?, int, RetrievalMode?, CancellationToken)"/>
+    /// would fuse them. The temporal channel appears only when the query names a time and the options weigh it.
+    /// </summary>
+    public async Task<IReadOnlyList<RankingChannel>> RankChannelsAsync(string query, SearchFilter? filter, int candidates, RetrievalMode? mode = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(candidates);
+        filter ??= SearchFilter.All;
+        var scope = await ResolveScopeAsync(filter, cancellationToken);
+        if (scope is null) return [];
+        var options = _options.Retrieval;
+        var effective = _vectors is null ? RetrievalMode.Lexical : mode ?? options.Mode;
+        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options);
+        return await retriever.ChannelsAsync(query, filter, scope, candidates, effective, cancellationToken);
+    }
+
     Task<IReadOnlyList<SearchHit>> IEvidenceRetriever.RetrieveAsync(string query, SearchFilter filter, int top, CancellationToken cancellationToken) =>
         SearchAsync(query, filter, top, cancellationToken);
 

@@ -88,9 +88,16 @@ public sealed class EvalCommandTests : IDisposable
         quiet.Stderr.ShouldBeEmpty();
         System.Text.Json.JsonDocument.Parse(quiet.Stdout).RootElement.GetProperty("report").GetProperty("overall").GetProperty("questions").GetInt32().ShouldBe(6);
 
-        // The dump ranks the turns of the question's own conversation that BM25 matches, best first, with no
-        // cut at the usual top k (no model: no dense list).
-        var lines = File.ReadAllLines(dump).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        // The dump lists every turn once (what the simulator needs to re-rank: session, speaker, tokens), then ranks,
+        // per question, the turns of its own conversation that BM25 matches, best first, with raw BM25 scores and
+        // no cut at the usual top k (no model: no dense list).
+        var all = File.ReadAllLines(dump).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var turns = all.Where(l => l.GetProperty("kind").GetString() == "turn").ToList();
+        turns.Count.ShouldBe(36);
+        var turnIds = turns.Select(t => (t.GetProperty("sample").GetString(), t.GetProperty("id").GetString())).ToHashSet();
+        turnIds.Count.ShouldBe(36);
+        turns.ShouldAllBe(t => t.GetProperty("tokens").GetInt32() > 0 && t.GetProperty("session").GetString()!.Length > 0);
+        var lines = all.Where(l => l.GetProperty("kind").GetString() == "question").ToList();
         lines.Count.ShouldBe(6);
         foreach (var line in lines)
         {
@@ -98,8 +105,11 @@ public sealed class EvalCommandTests : IDisposable
             var hits = line.GetProperty("lexical").EnumerateArray().Select(h => (Id: h[0].GetString()!, Score: h[1].GetDouble())).ToList();
             hits.Count.ShouldBeInRange(1, sample == "conv-a" ? 33 : 3);
             hits.Select(h => h.Id).Distinct().Count().ShouldBe(hits.Count);
+            hits.ShouldAllBe(h => turnIds.Contains(ValueTuple.Create<string?, string?>(sample, h.Id)));
             hits.Select(h => h.Score).ShouldBe(hits.Select(h => h.Score).OrderByDescending(x => x));
+            hits.ShouldAllBe(h => h.Score > 0); // raw BM25, not z-scores shifted by a floor
             line.GetProperty("dense").GetArrayLength().ShouldBe(0);
+            line.GetProperty("temporal").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Array);
         }
         lines.Max(l => l.GetProperty("lexical").GetArrayLength()).ShouldBeGreaterThan(10); // more than a top 10
     }

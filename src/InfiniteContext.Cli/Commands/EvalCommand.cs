@@ -118,31 +118,54 @@ internal static class EvalCommand
     }
 
     /// <summary>
-    /// Each channel alone, over the turns of the question's conversation it ranks: BM25 with no temporal channel, and
-    /// (with a model) dense similarity; no fusion, expansion or recency step. A read-only open beside the writer.
+    /// What offline tuning (scripts/tuning/simulate_fusion.py) re-simulates fusion from: first one line per turn
+    /// (<c>"kind": "turn"</c>: id, seq, session, speaker, token count, time, the text retrieval sees), then one line per
+    /// question (<c>"kind": "question"</c>) with each channel's own ranking over the question's conversation and its raw
+    /// scores (BM25, cosine; no z-scores, prior, fusion, expansion or recency step, no top-k cut): <c>lexical</c>,
+    /// <c>dense</c> (with a model) and <c>temporal</c> (BM25 within the range the question names; empty when it names none).
+    /// A read-only open beside the writer.
     /// </summary>
     private static async Task DumpCandidatesAsync(string directory, IEmbeddingGenerator<string, Embedding<float>>? generator, IReadOnlyList<LocomoSample> samples, FileInfo file, CancellationToken ct)
     {
-        var raw = new RetrievalOptions { Expansion = false, TemporalWeight = 0 };
-        await using var reader = await MemoryStore.OpenAsync(directory, new MemoryStoreOptions { ReadOnly = true, Embeddings = generator, Retrieval = raw }, ct);
+        await using var reader = await MemoryStore.OpenAsync(directory, new MemoryStoreOptions { ReadOnly = true, Embeddings = generator }, ct);
         await using var output = new StreamWriter(file.FullName);
         foreach (var sample in samples)
         {
-            var filter = SearchFilter.ForStream(sample.SampleId);
-            int all = sample.TurnIds.Count;
-            foreach (var q in sample.Questions)
+            var turns = await reader.Log.GetRecentAsync(sample.SampleId, int.MaxValue, null, ct);
+            var ids = new Dictionary<long, string?>(turns.Count);
+            foreach (var e in turns.OrderBy(e => e.Seq))
             {
-                static object[] Ranked(IReadOnlyList<SearchHit> hits) => hits.Select(h => (object)new object?[] { h.Entry.ExternalId, Math.Round(h.Score, 6) }).ToArray();
-                var lexical = await reader.SearchAsync(q.Question, filter, all, RetrievalMode.Lexical, ct);
-                var dense = generator is null ? [] : await reader.SearchAsync(q.Question, filter, all, RetrievalMode.Dense, ct);
+                ids[e.Seq] = e.ExternalId;
                 await output.WriteLineAsync(JsonSerializer.Serialize(new
                 {
+                    kind = "turn",
+                    sample = sample.SampleId,
+                    id = e.ExternalId,
+                    seq = e.Seq,
+                    session = e.Session,
+                    speaker = e.Speaker,
+                    tokens = e.Tokens,
+                    time = e.Time,
+                    text = RetrievalText.For(e),
+                }, WireJson.Options));
+            }
+            var filter = SearchFilter.ForStream(sample.SampleId);
+            int all = Math.Max(1, turns.Count);
+            foreach (var q in sample.Questions)
+            {
+                var channels = await reader.RankChannelsAsync(q.Question, filter, all, generator is null ? RetrievalMode.Lexical : RetrievalMode.Fused, ct);
+                object[] Ranked(string name) => channels.Where(c => c.Name == name).SelectMany(c => c.Hits)
+                    .Select(h => (object)new object?[] { ids.GetValueOrDefault(h.Seq), Math.Round(h.Score, 6) }).ToArray();
+                await output.WriteLineAsync(JsonSerializer.Serialize(new
+                {
+                    kind = "question",
                     sample = sample.SampleId,
                     question = q.Question,
                     category = (int)q.Category,
                     evidence = q.Evidence,
-                    lexical = Ranked(lexical),
-                    dense = Ranked(dense),
+                    lexical = Ranked("lexical"),
+                    dense = Ranked("dense"),
+                    temporal = Ranked("temporal"),
                 }, WireJson.Options));
             }
         }

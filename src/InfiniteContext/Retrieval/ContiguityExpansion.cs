@@ -62,7 +62,7 @@ public static class ContiguityExpansion
         foreach (var (seq, (score, from)) in lifted)
         {
             double session = entries.TryGetValue(seq, out var e) && e.Session is not null ? sessionBest[(e.Stream, e.Session)] : score;
-            result.Add(new RankedCandidate(seq, score + options.SessionShare * session, baseScore.TryGetValue(seq, out double fusedScore) ? fusedScore : floor, from));
+            result.Add(new RankedCandidate(seq, score + options.SessionShare * session, baseScore.TryGetValue(seq, out double fusedScore) ? fusedScore : floor, from) { OwnScore = score });
         }
         result.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : b.Seq.CompareTo(a.Seq));
         return result;
@@ -89,4 +89,8 @@ public static class ContiguityExpansion
 }
 
 /// <summary>A candidate after expansion: final score, its fused score before expansion, and the seed that lifted it (if any).</summary>
-public sealed record RankedCandidate(long Seq, double Score, double FusedScore, long? LiftedBy);
+public sealed record RankedCandidate(long Seq, double Score, double FusedScore, long? LiftedBy)
+{
+    /// <summary>The score before its session's share was added: the fused score, or what a neighbour lent if that is more.</summary>
+    public double OwnScore { get; init; } = Score;
+}

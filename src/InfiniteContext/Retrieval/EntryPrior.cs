@@ -9,6 +9,9 @@ namespace InfiniteContext.Retrieval;
 /// <item>Speaker: a query that names some of the people it could be about ("What did Caroline research?") is
 /// most often answered in what they said. Turns by the people named gain, turns by the others lose. A query
 /// naming every speaker among the candidates, or none, leaves this part at zero.</item>
+/// <item>Questions: a turn that asks ("What pet do you have?") repeats the words of a question about the fact
+/// without holding it; the answer is in a statement. Turns whose own text (a trailing bracketed annotation such as
+/// a photo caption left out) ends in a question mark lose <see cref="RetrievalOptions.QuestionPrior"/>.</item>
 /// </list>
 /// Both are small beside a channel's z-score: they decide between near-equal candidates, they do not promote
 /// what no channel found.
@@ -19,12 +22,14 @@ internal sealed class EntryPrior
 
     private readonly double _contentWeight;
     private readonly double _speakerWeight;
+    private readonly double _questionWeight;
     private readonly HashSet<string>? _named;
 
-    private EntryPrior(double contentWeight, double speakerWeight, HashSet<string>? named)
+    private EntryPrior(double contentWeight, double speakerWeight, double questionWeight, HashSet<string>? named)
     {
         _contentWeight = contentWeight;
         _speakerWeight = speakerWeight;
+        _questionWeight = questionWeight;
         _named = named;
     }
 
@@ -47,7 +52,7 @@ internal sealed class EntryPrior
             // Naming everyone (or no one) says nothing about whose turn answers.
             if (matched.Count > 0 && matched.Count < speakers.Count) named = matched;
         }
-        return new EntryPrior(options.ContentPrior, options.SpeakerPrior, named);
+        return new EntryPrior(options.ContentPrior, options.SpeakerPrior, options.QuestionPrior, named);
     }
 
     public double Of(Entry entry)
@@ -55,7 +60,24 @@ internal sealed class EntryPrior
         double prior = _contentWeight * (Math.Log(1 + Math.Max(0, entry.Tokens)) - Math.Log(1 + ReferenceTokens));
         if (_named is not null && !string.IsNullOrWhiteSpace(entry.Speaker))
             prior += _named.Contains(entry.Speaker) ? _speakerWeight : -_speakerWeight;
+        if (_questionWeight != 0 && IsQuestion(entry.Text)) prior -= _questionWeight;
         return prior;
+    }
+
+    /// <summary>
+    /// The text asks rather than tells: it ends in a question mark once trailing white space and one trailing
+    /// bracketed annotation ("... any pets? [shares a photo of a cat]") are left out.
+    /// </summary>
+    internal static bool IsQuestion(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var span = text.AsSpan().TrimEnd();
+        if (span.Length > 0 && span[^1] == ']')
+        {
+            int open = span.LastIndexOf('[');
+            if (open >= 0) span = span[..open].TrimEnd();
+        }
+        return span.Length > 0 && span[^1] == '?';
     }
 
     /// <summary>Fused candidates with the prior added, best first again.</summary>

@@ -7,8 +7,9 @@ namespace InfiniteContext.Retrieval;
 
 /// <summary>
 /// One query through every channel: BM25, dense similarity (when vectors exist), and the temporal channel
-/// (BM25 restricted to the time range the query names); fused by <see cref="ConsensusRanker"/>, re-ranked by
-/// <see cref="ContiguityExpansion"/>, near-duplicates resolved to the latest when the query asks for the
+/// (BM25 restricted to the time range the query names); fused by <see cref="ConsensusRanker"/>, shifted by
+/// <see cref="EntryPrior"/>, re-ranked by <see cref="ContiguityExpansion"/>, led by the session
+/// <see cref="EpisodeLead"/> chooses, near-duplicates resolved to the latest when the query asks for the
 /// current state (<see cref="RecencyPreference"/>), each hit given a calibrated confidence
 /// (<see cref="ConfidenceModel"/>). No model but the embedder, and that only for the query.
 /// </summary>
@@ -26,26 +27,7 @@ internal sealed class HybridRetriever(
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchFilter filter, LexicalScope scope, int top, RetrievalMode mode, CancellationToken cancellationToken)
     {
         int n = Math.Max(top, options.CandidatesPerChannel);
-        var channels = new List<RankingChannel>(3);
-        if (mode != RetrievalMode.Dense)
-            channels.Add(new RankingChannel("lexical", lexical().Search(query, scope, n), options.LexicalWeight));
-        if (mode != RetrievalMode.Lexical && vectors is not null && embeddings is not null)
-        {
-            var embedding = (await embeddings.GenerateAsync([query], QueryInput, cancellationToken))[0];
-            // The vector scan knows streams only: other filters restrict it to the seqs the log says pass them.
-            bool restricted = filter.From is not null || filter.To is not null || filter.Role is not null || filter.Speaker is not null || filter.Session is not null;
-            var allowed = restricted ? await log.GetMatchingSeqsAsync(scope.StreamIds, filter, cancellationToken) : null;
-            channels.Add(new RankingChannel("dense", vectors.Search(embedding.Vector.Span, scope.StreamIds, n, allowed), options.DenseWeight));
-        }
-        // Most queries name no time: only those that do pay for reading the stream's newest entry.
-        if (options.TemporalWeight > 0 && filter.From is null && filter.To is null && TimeExpressionParser.MentionsTime(query)
-            && TimeExpressionParser.Parse(query, await ReferenceTimeAsync(filter, cancellationToken)) is { } range)
-        {
-            var inRange = scope with { FromUnixMs = range.From.ToUnixTimeMilliseconds(), ToUnixMs = range.To.ToUnixTimeMilliseconds() };
-            var temporal = lexical().Search(query, inRange, n);
-            if (temporal.Count > 0) channels.Add(new RankingChannel("temporal", temporal, options.TemporalWeight));
-        }
-
+        var channels = await ChannelsAsync(query, filter, scope, n, mode, cancellationToken);
         var fused = ConsensusRanker.Fuse(channels, options, out double floor);
         if (fused.Count == 0) return [];
 
@@ -65,6 +47,7 @@ internal sealed class HybridRetriever(
                 foreach (var e in around) entries.TryAdd(e.Seq, e);
             }
             ranked = ContiguityExpansion.Rerank(fused, entries, neighbours, floor, options, prior.Of);
+            ranked = EpisodeLead.Apply(ranked, entries, EpisodeLead.Votes(channels, options.LeadVoteDepth), floor, options);
         }
         else
         {
@@ -90,6 +73,35 @@ internal sealed class HybridRetriever(
         }
         if (hits.Count > top) hits.RemoveRange(top, hits.Count - top);
         return hits;
+    }
+
+    /// <summary>
+    /// Each channel's own ranking of up to <paramref name="n"/> candidates with its raw scores (BM25, cosine), before
+    /// fusion: what <see cref="SearchAsync"/> fuses, and what offline tuning re-simulates.
+    /// </summary>
+    public async Task<IReadOnlyList<RankingChannel>> ChannelsAsync(string query, SearchFilter filter, LexicalScope scope, int n, RetrievalMode mode, CancellationToken cancellationToken)
+    {
+        var channels = new List<RankingChannel>(3);
+        if (mode != RetrievalMode.Dense)
+            channels.Add(new RankingChannel("lexical", lexical().Search(query, scope, n), options.LexicalWeight));
+        if (mode != RetrievalMode.Lexical && vectors is not null && embeddings is not null)
+        {
+            var embedding = (await embeddings.GenerateAsync([query], QueryInput, cancellationToken))[0];
+            // The vector scan knows streams only: other filters restrict it to the seqs the log says pass them.
+            bool restricted = filter.From is not null || filter.To is not null || filter.Role is not null || filter.Speaker is not null || filter.Session is not null;
+            var allowed = restricted ? await log.GetMatchingSeqsAsync(scope.StreamIds, filter, cancellationToken) : null;
+            channels.Add(new RankingChannel("dense", vectors.Search(embedding.Vector.Span, scope.StreamIds, n, allowed), options.DenseWeight));
+        }
+        // Most queries name no time: only those that do pay for reading the stream's newest entry.
+        if (options.TemporalWeight > 0 && filter.From is null && filter.To is null && TimeExpressionParser.MentionsTime(query)
+            && TimeExpressionParser.Parse(query, await ReferenceTimeAsync(filter, cancellationToken)) is { } range)
+        {
+            var inRange = scope with { FromUnixMs = range.From.ToUnixTimeMilliseconds(), ToUnixMs = range.To.ToUnixTimeMilliseconds() };
+            var temporal = lexical().Search(query, inRange, n);
+            if (temporal.Count > 0) channels.Add(new RankingChannel("temporal", temporal, options.TemporalWeight));
+        }
+
+        return channels;
     }
 
     /// <summary>

@@ -46,8 +46,26 @@ public sealed record RetrievalOptions
     public double ContentPrior { get; init; } = 0.6;
 
     /// <summary>Gained by turns of the speakers a query names, and lost by the other speakers' turns (<see cref="EntryPrior"/>). 0 turns it off.</summary>
-    public double SpeakerPrior { get; init; } = 0.5;
+    public double SpeakerPrior { get; init; } = 0.25;
+
+    /// <summary>Lost by entries that ask a question rather than state something (<see cref="EntryPrior"/>). 0 turns it off.</summary>
+    public double QuestionPrior { get; init; } = 0.5;
 
     /// <summary>Every entry gains this share of its session's best score (max-sim aggregation: episodes are recalled whole).</summary>
     public double SessionShare { get; init; } = 0.5;
+
+    /// <summary>
+    /// How many of the leading sessions (in ranked order, after expansion) <see cref="EpisodeLead"/> compares to choose
+    /// the session whose best entry leads the results. 0 (or 1) keeps the expanded order.
+    /// </summary>
+    public int LeadSessions { get; init; } = 5;
+
+    /// <summary>In <see cref="EpisodeLead"/>, weight of a session's second-best entry score beside its best.</summary>
+    public double LeadSecondWeight { get; init; } = 0.6;
+
+    /// <summary>In <see cref="EpisodeLead"/>, added per hit among each channel's first <see cref="LeadVoteDepth"/> that lies in the session.</summary>
+    public double LeadVoteWeight { get; init; } = 0.2;
+
+    /// <summary>How deep into each channel's own ranking <see cref="EpisodeLead"/> counts a session's hits.</summary>
+    public int LeadVoteDepth { get; init; } = 10;
 }
