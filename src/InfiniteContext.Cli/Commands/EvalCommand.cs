@@ -103,6 +103,14 @@ internal static class EvalCommand
                     foreach (var b in report.Calibration)
                         Console.Out.WriteLine(string.Create(inv, $"| {b.From:0.0}-{b.To:0.0} | {b.Hits} | {b.ObservedEvidenceRate:0.000} |"));
                 }
+                if (report.NotInMemory is { } nim)
+                {
+                    Console.Out.WriteLine(string.Create(inv, $"not in memory: each question also asked of another conversation; best-hit confidence own vs other AUC {nim.Auc:0.000}, medians {nim.OwnMedian:0.000} vs {nim.ForeignMedian:0.000}"));
+                    Console.Out.WriteLine("| confidence at least | own conversation | other conversation |");
+                    Console.Out.WriteLine("| ---: | ---: | ---: |");
+                    foreach (var t in nim.Thresholds)
+                        Console.Out.WriteLine(string.Create(inv, $"| {t.Confidence:0.0} | {t.OwnAtOrAbove:0.000} | {t.ForeignAtOrAbove:0.000} |"));
+                }
                 Console.Out.WriteLine(string.Create(inv, $"query p50 {report.QueryP50Ms:0.###} ms, p99 {report.QueryP99Ms:0.###} ms; {report.UnscorableQuestions} questions without a scorable evidence turn, {report.QuestionsWithMalformedEvidence} with malformed evidence ids"));
                 return ExitCodes.Ok;
             }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InfiniteContext.Ingest;
+using InfiniteContext.Retrieval;
 
 namespace InfiniteContext.Evaluation;
 
@@ -8,6 +9,12 @@ namespace InfiniteContext.Evaluation;
 /// conversation and check which evidence turns ("D3:7") are among the top k. Turn Recall@k is the share
 /// of a question's evidence turns found; session Hit@1 is whether the top hit lies in a session that holds
 /// evidence. Questions whose evidence names no existing turn are counted apart, never scored.
+/// <para>
+/// "Not in memory": with two or more conversations, each question is also asked of the next conversation, which
+/// does not hold its answer, and the result set's confidence there is set against the one from its own
+/// conversation. The AUC is the chance that the own conversation's confidence is the higher of the two (0.5: the
+/// confidence cannot tell them apart).
+/// </para>
 /// </summary>
 public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken, Task<IReadOnlyList<SearchHit>>> retrieve)
 {
@@ -21,8 +28,11 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
         var latencies = new List<double>();
         int unscorable = 0, malformed = 0, done = 0;
         var bins = new (int Hits, int Evidence)[10];
-        foreach (var sample in samples)
+        var own = new List<double>();
+        var foreign = new List<double>();
+        for (int si = 0; si < samples.Count; si++)
         {
+            var sample = samples[si];
             foreach (var q in sample.Questions)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -44,6 +54,12 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
                     bins[bin].Hits++;
                     if (h.Entry.ExternalId is { } id && evidence.Contains(id)) bins[bin].Evidence++;
                 }
+                if (samples.Count > 1)
+                {
+                    own.Add(ConfidenceModel.ForResults(hits.Take(10).ToList()));
+                    var elsewhere = await retrieve(q.Question, samples[(si + 1) % samples.Count].SampleId, 10, cancellationToken);
+                    foreign.Add(ConfidenceModel.ForResults(elsewhere));
+                }
                 var recalls = Ks.Select(k => (double)ids.Take(k).Count(id => id is not null && evidence.Contains(id)) / evidence.Count).ToArray();
                 var evidenceSessions = evidence.Select(SessionOf).ToHashSet(StringComparer.Ordinal);
                 bool sessionHit = ids.Count > 0 && ids[0] is { } top && evidenceSessions.Contains(SessionOf(top));
@@ -62,7 +78,10 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
             Percentiles.Of(latencies, 0.5),
             Percentiles.Of(latencies, 0.99),
             bins.Select((b, i) => new CalibrationBin(i / 10.0, (i + 1) / 10.0, b.Hits, b.Hits == 0 ? 0 : Math.Round((double)b.Evidence / b.Hits, 3)))
-                .Where(b => b.Hits > 0).ToList());
+                .Where(b => b.Hits > 0).ToList())
+        {
+            NotInMemory = own.Count == 0 ? null : NotInMemoryScore.Of(own, foreign),
+        };
     }
 
     /// <summary>"D3:7" -> "D3": LoCoMo turn ids name their session.</summary>
@@ -99,7 +118,11 @@ public sealed class LocomoEvaluator(Func<string, string, int, CancellationToken,
 
 public sealed record LocomoScores(string Name, int Questions, double RecallAt1, double RecallAt5, double RecallAt10, double RecallAt25, double SessionHitAt1);
 
-public sealed record LocomoReport(LocomoScores Overall, IReadOnlyList<LocomoScores> Categories, int UnscorableQuestions, int QuestionsWithMalformedEvidence, double QueryP50Ms, double QueryP99Ms, IReadOnlyList<CalibrationBin> Calibration);
+public sealed record LocomoReport(LocomoScores Overall, IReadOnlyList<LocomoScores> Categories, int UnscorableQuestions, int QuestionsWithMalformedEvidence, double QueryP50Ms, double QueryP99Ms, IReadOnlyList<CalibrationBin> Calibration)
+{
+    /// <summary>How well the result-set confidence tells a question's own conversation from one without its answer (null with one conversation).</summary>
+    public NotInMemoryScore? NotInMemory { get; init; }
+}
 
 /// <summary>Top-10 hits whose confidence fell in [From, To), and the share of them that were evidence turns: a reliability table.</summary>
 public sealed record CalibrationBin(double From, double To, int Hits, double ObservedEvidenceRate);
