@@ -109,7 +109,7 @@ def rank(q, turns, by_sample, p):
     named = named_speakers(q["question"], speakers) if p["speaker_prior"] > 0 else None
 
     def prior(t):
-        v = p["content_prior"] * (math.log(1 + max(0, t.tokens)) - math.log(21))
+        v = p["content_prior"] * (math.log(1 + max(0, t.tokens)) - math.log(21)) if t.speaker else 0.0  # turns only
         if named is not None and t.speaker:
             v += p["speaker_prior"] if t.speaker in named else -p["speaker_prior"]
         if t.question:

@@ -29,6 +29,18 @@ public class EntryPriorTests
     }
 
     [Fact]
+    public void Content_prior_leaves_entries_without_a_speaker_alone()
+    {
+        // A short fact among long document chunks is not an acknowledgement: length there says how the text was cut.
+        var fact = E(10, "", "The spare key is under the blue flowerpot.", 10) with { Speaker = null };
+        var chunk = E(11, "", "A long paragraph of a handbook chapter about gardening.", 180) with { Speaker = null };
+        var prior = EntryPrior.For("where is the spare key", [fact, chunk], ContentOnly);
+        prior.Of(fact).ShouldBe(0);
+        prior.Of(chunk).ShouldBe(0);
+        prior.Of(E(12, "Ann", "Ok.", 2)).ShouldBeLessThan(0, "a turn still gets it");
+    }
+
+    [Fact]
     public void Apply_reorders_equal_channel_scores_by_the_prior()
     {
         var entries = new[] { Ack, Statement }.ToDictionary(e => e.Seq);
