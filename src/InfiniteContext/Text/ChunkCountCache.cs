@@ -3,23 +3,44 @@ using System.Collections.Concurrent;
 namespace InfiniteContext.Text;
 
 /// <summary>
-/// Token counts of pre-tokenization chunks, shared by all threads of one encoding (ingest counts on the thread
-/// pool, and per-thread caches would each pay the cold misses), looked up by span so a hit allocates nothing.
-/// A miss is counted by <see cref="BpeRanks"/> (the encoding's own merge ranks, no lock). Bounded: when full it
-/// starts over, which costs a re-warm, never a wrong count.
+/// Token counts of pre-tokenization chunks in two levels: a per-thread <see cref="SpanMemo"/> (a hit is a hash and a
+/// compare, no lock), then a table shared by all threads of one encoding (so a chunk's BPE runs once per process, not
+/// once per thread), then <see cref="BpeRanks"/> (the encoding's own merge ranks, no lock). Bounded: when full
+/// either level starts over, which costs a re-warm, never a wrong count.
 /// </summary>
 internal sealed class ChunkCountCache(Lazy<BpeRanks> ranks)
 {
     private const int Capacity = 1 << 18;
 
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private static int s_caches;
+    [ThreadStatic] private static SpanMemo?[]? t_local; // per thread, one memo per cache (encoding)
+    private readonly int _index = Interlocked.Increment(ref s_caches) - 1;
     private int _added; // ConcurrentDictionary.Count takes every lock: keep our own tally
-    private ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Lookup => _counts.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>This thread's first level (fetch once per text, not per chunk).</summary>
+    public SpanMemo Local
+    {
+        get
+        {
+            var all = t_local;
+            if (all is null || all.Length <= _index) Array.Resize(ref t_local, _index + 1);
+            return t_local![_index] ??= new SpanMemo(Capacity);
+        }
+    }
 
     /// <summary>The count of an ASCII chunk of at most <see cref="BpeRanks.MaxChunkBytes"/> chars.</summary>
-    public int GetOrAdd(ReadOnlySpan<char> chunk)
+    public int GetOrAdd(ReadOnlySpan<char> chunk, SpanMemo local)
     {
-        var lookup = Lookup;
+        if (local.TryGetValue(chunk, out int count)) return count;
+        count = Shared(chunk);
+        local.Add(chunk, count);
+        return count;
+    }
+
+    private int Shared(ReadOnlySpan<char> chunk)
+    {
+        var lookup = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(chunk, out int count)) return count;
         Span<byte> bytes = stackalloc byte[BpeRanks.MaxChunkBytes];
         for (int i = 0; i < chunk.Length; i++) bytes[i] = (byte)chunk[i];

@@ -49,11 +49,12 @@ public sealed class TiktokenCounter : ITokenCounter
         if (text.IsEmpty) return 0;
         if (!Ascii.IsValid(text)) return _tokenizer.CountTokens(text);
         int total = 0;
+        var local = _cache.Local;
         for (int i = 0; i < text.Length;)
         {
             int end = AsciiPreTokenizer.NextChunkEnd(text, i, _pattern);
             var chunk = text[i..end];
-            total += chunk.Length > MaxCachedChunk ? _tokenizer.CountTokens(chunk, considerPreTokenization: false) : _cache.GetOrAdd(chunk);
+            total += chunk.Length > MaxCachedChunk ? _tokenizer.CountTokens(chunk, considerPreTokenization: false) : _cache.GetOrAdd(chunk, local);
             i = end;
         }
         return total;
