@@ -181,6 +181,17 @@ internal sealed class SegmentBuilder : IDocSource
     private int SymbolId(string? value)
     {
         if (value is null) return -1;
+        // Speakers and sessions repeat from document to document: look the value up as given before lower-casing it.
+        if (_symbolsAsGiven.TryGetValue(value, out int known)) return known;
+        int symbol = LowerSymbolId(value);
+        if (_symbolsAsGiven.Count < 1 << 16) _symbolsAsGiven[value] = symbol;
+        return symbol;
+    }
+
+    private readonly Dictionary<string, int> _symbolsAsGiven = new(StringComparer.Ordinal);
+
+    private int LowerSymbolId(string value)
+    {
         string key = value.ToLowerInvariant();
         if (_symbolIds.TryGetValue(key, out int id)) return id;
         id = _symbols.Count;

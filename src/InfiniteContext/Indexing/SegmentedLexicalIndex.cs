@@ -158,7 +158,14 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
         _lock.EnterWriteLock();
         try
         {
-            foreach (var doc in docs)
+            // By reference: IndexedDoc is a wide struct of references, and copying one per document showed in the profile.
+            ReadOnlySpan<IndexedDoc> span = docs switch
+            {
+                IndexedDoc[] array => array,
+                List<IndexedDoc> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+                _ => docs.ToArray(),
+            };
+            foreach (ref readonly var doc in span)
             {
                 if (doc.Seq <= _coveredSeq)
                     throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Seq {doc.Seq} is already covered (index covers up to {_coveredSeq})."));

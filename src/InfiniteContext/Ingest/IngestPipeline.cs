@@ -27,7 +27,7 @@ internal sealed class IngestPipeline(
         var clock = Stopwatch.StartNew();
         // Batches are prepared (counted, analyzed) on the thread pool while the reader parses the next one; the
         // channel carries the preparations in input order, so commits stay in order.
-        var channel = Channel.CreateBounded<Task<PreparedBatch>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<Task<PreparedBatch>>(new BoundedChannelOptions(3) { SingleReader = true, SingleWriter = true });
         long problems = 0;
         IngestProblem? abortedAt = null;
         IngestProblem? lastProblem = null;
@@ -136,13 +136,16 @@ internal sealed class IngestPipeline(
 
     private PreparedBatch Prepare(List<NewEntry> entries)
     {
-        var prepared = new PreparedEntry[entries.Count];
+        // One task per batch, entries in order: batches in flight give the parallelism. A Parallel.For per batch
+        // woke every pool thread per batch (they spun between batches) and made the threads warming the shared count
+        // and term tables contend for them.
+        var prepared = new List<PreparedEntry>(entries.Count);
         var analyzed = new AnalyzedText?[entries.Count];
-        Parallel.For(0, entries.Count, i =>
+        for (int i = 0; i < entries.Count; i++)
         {
-            prepared[i] = new PreparedEntry(entries[i], tokens.CountTokens(entries[i].Text));
+            prepared.Add(new PreparedEntry(entries[i], tokens.CountTokens(entries[i].Text)));
             analyzed[i] = analyze?.Invoke(entries[i]);
-        });
-        return new PreparedBatch([.. prepared], analyzed);
+        }
+        return new PreparedBatch(prepared, analyzed);
     }
 }

@@ -14,30 +14,30 @@ internal sealed class TermTable
     private const int ChunkSize = 1 << ChunkBits;
     private const int MaxChunks = 1 << 8; // 16M terms: far beyond the limit the index replaces a table at
 
-    private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
+    // Many lock stripes, presized: threads adding new terms at once (the start of an ingest) must not queue.
+    private readonly ConcurrentDictionary<string, int> _ids = new(concurrencyLevel: 64, capacity: 1 << 16, StringComparer.Ordinal);
     private readonly string[]?[] _chunks = new string[MaxChunks][];
-    private readonly Lock _addLock = new();
-    private int _count;
+    private int _next;
 
-    /// <summary>Terms in the table.</summary>
-    public int Count => Volatile.Read(ref _count);
+    /// <summary>Ids given out so far (an upper bound on the terms: two threads adding one term at once spend two ids, and one is never used).</summary>
+    public int Count => Volatile.Read(ref _next);
 
     public int GetOrAdd(ReadOnlySpan<char> term)
     {
         var lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(term, out int id)) return id;
-        lock (_addLock)
+        id = Interlocked.Increment(ref _next) - 1;
+        if (id >> ChunkBits >= MaxChunks) throw new InvalidOperationException("The term table is full.");
+        var chunk = Volatile.Read(ref _chunks[id >> ChunkBits]);
+        if (chunk is null)
         {
-            if (lookup.TryGetValue(term, out id)) return id;
-            id = _count;
-            if (id >> ChunkBits >= MaxChunks) throw new InvalidOperationException("The term table is full.");
-            var chunk = _chunks[id >> ChunkBits] ??= new string[ChunkSize];
-            string s = term.ToString();
-            chunk[id & (ChunkSize - 1)] = s; // written before the id is published through the dictionary
-            Volatile.Write(ref _count, id + 1);
-            _ids[s] = id;
-            return id;
+            Interlocked.CompareExchange(ref _chunks[id >> ChunkBits], new string[ChunkSize], null);
+            chunk = _chunks[id >> ChunkBits]!;
         }
+        string s = term.ToString();
+        chunk[id & (ChunkSize - 1)] = s; // written before the id is published through the dictionary
+        // Lost a race to another thread adding the same term: use its id (ours stays unused).
+        return _ids.GetOrAdd(s, id);
     }
 
     /// <summary>The term of an id this table gave out.</summary>
