@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace InfiniteContext.Text;
 
 /// <summary>
@@ -12,13 +10,13 @@ internal sealed class ChunkCountCache(Lazy<BpeRanks> ranks)
 {
     private const int Capacity = 1 << 18;
 
-    // Many lock stripes and no resizing while it fills: with the default (one stripe per core, growing from 31) the
-    // threads warming it up queued on its locks (profiled: more CPU spinning there than counting).
-    private readonly ConcurrentDictionary<string, int> _counts = new(concurrencyLevel: 64, capacity: Capacity, StringComparer.Ordinal);
+    // The shared level is consulted only when a thread's memo misses, so one lock around a memo serves it; a
+    // ConcurrentDictionary here cost microseconds per add inside Monitor.Enter even from a single thread (traced).
+    private readonly SpanMemo _counts = new(Capacity);
+    private readonly Lock _countsLock = new();
     private static int s_caches;
     [ThreadStatic] private static SpanMemo?[]? t_local; // per thread, one memo per cache (encoding)
     private readonly int _index = Interlocked.Increment(ref s_caches) - 1;
-    private int _added; // ConcurrentDictionary.Count takes every lock: keep our own tally
 
     /// <summary>This thread's first level (fetch once per text, not per chunk).</summary>
     public SpanMemo Local
@@ -42,17 +40,18 @@ internal sealed class ChunkCountCache(Lazy<BpeRanks> ranks)
 
     private int Shared(ReadOnlySpan<char> chunk)
     {
-        var lookup = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(chunk, out int count)) return count;
+        int count;
+        lock (_countsLock)
+        {
+            if (_counts.TryGetValue(chunk, out count)) return count;
+        }
         Span<byte> bytes = stackalloc byte[BpeRanks.MaxChunkBytes];
         for (int i = 0; i < chunk.Length; i++) bytes[i] = (byte)chunk[i];
         count = ranks.Value.Count(bytes[..chunk.Length]); // the chunk is one pre-token already
-        if (Interlocked.Increment(ref _added) >= Capacity)
+        lock (_countsLock)
         {
-            _counts.Clear();
-            Volatile.Write(ref _added, 0);
+            if (!_counts.TryGetValue(chunk, out _)) _counts.Add(chunk, count); // full: the memo starts over
         }
-        lookup.TryAdd(chunk, count);
         return count;
     }
 }
