@@ -26,7 +26,7 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
     private TermTable _ingestTerms = new();
 
     /// <summary>A table that grew past this many terms is replaced at the next flush (bounds its memory on endless ingest).</summary>
-    private const int MaxIngestTerms = 1 << 22;
+    private const int MaxIngestTerms = 1 << 20;
     private long _nextSegmentId = 1;
     private long _coveredSeq;
     private long _persistedSeq;

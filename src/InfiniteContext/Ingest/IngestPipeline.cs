@@ -8,8 +8,8 @@ namespace InfiniteContext.Ingest;
 
 /// <summary>
 /// Four overlapping stages so both cores stay busy: the reader parses and validates the next batch while
-/// earlier ones are prepared on the thread pool, one batch at a time (token counts, and text analyzed into term
-/// ids for the lexical index); the committer writes prepared batches to the log durably, in input order; the indexer adds
+/// earlier ones are prepared on one dedicated thread, a batch at a time (token counts, and text analyzed into
+/// term ids for the lexical index); the committer writes prepared batches to the log durably, in input order; the indexer adds
 /// committed batches' already-analyzed terms to the lexical index. A batch is acknowledged (progress
 /// reported) once its commit returns; the run returns once every batch is also indexed.
 /// </summary>
@@ -26,8 +26,8 @@ internal sealed class IngestPipeline(
     public async Task<IngestResult> RunAsync(IAsyncEnumerable<IngestItem> items, IngestOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        // Batches are prepared (counted, analyzed) on the thread pool while the reader parses the next one; the
-        // channel carries the preparations in input order, so commits stay in order.
+        // Batches are prepared (counted, analyzed) while the reader parses the next one; the channel carries the
+        // preparations in input order, so commits stay in order.
         var channel = Channel.CreateBounded<Task<PreparedBatch>>(new BoundedChannelOptions(3) { SingleReader = true, SingleWriter = true });
         long problems = 0;
         IngestProblem? abortedAt = null;

@@ -103,8 +103,9 @@ public sealed class AnalyzedText
         public int Count;
         private TermTable? _table;
         private TermTable? _memoTable;
-        private readonly SpanMemo _words = new();
-        private readonly SpanMemo _terms = new();
+        // Bounded (each starts over when full): a text of endless distinct tokens costs re-warming, not memory.
+        private readonly SpanMemo _words = new(1 << 18);
+        private readonly SpanMemo _terms = new(1 << 18);
 
         public void Reset(TermTable? table)
         {
