@@ -26,21 +26,23 @@ internal static class Profile
         await Stage("o200k count (cold chunk cache)", () => Count(entries, tokens, tokenizer));
         await Stage("o200k count (warm chunk cache)", () => Count(entries, tokens, tokenizer));
         var analyzer = new EnglishAnalyzer();
+        string dir = Path.Combine(work, "profile-store");
+        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        Directory.CreateDirectory(dir);
+        using var index = SegmentedLexicalIndex.Open(Path.Combine(dir, "lexical"), analyzer);
         var analyzed = new AnalyzedText[entries.Count];
-        await Stage("analyze", () =>
+        await Stage("analyze (to term ids)", () =>
         {
             long terms = 0;
+            var table = index.IngestTerms; // as ingest analyzes: into the index's term table
             for (int i = 0; i < entries.Count; i++)
             {
-                analyzed[i] = AnalyzedText.Of(Retrieval.RetrievalText.For(entries[i].Speaker, entries[i].Text), analyzer);
+                analyzed[i] = AnalyzedText.OfRetrievalText(entries[i].Speaker, entries[i].Text, analyzer, table);
                 terms += analyzed[i].Count;
             }
             return Task.FromResult($"{terms:N0} terms");
         });
 
-        string dir = Path.Combine(work, "profile-store");
-        if (Directory.Exists(dir)) Directory.Delete(dir, true);
-        Directory.CreateDirectory(dir);
         var stored = new List<Entry>(entries.Count);
         await using (var log = await SqliteLogStore.OpenAsync(Path.Combine(dir, "log.db"), readOnly: false))
         {
@@ -56,7 +58,6 @@ internal static class Profile
                 return $"{stored.Count:N0} rows";
             });
         }
-        using var index = SegmentedLexicalIndex.Open(Path.Combine(dir, "lexical"), analyzer);
         await Stage("index add (pre-analyzed) + flush", () =>
         {
             var streamIds = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -52,14 +52,16 @@ public static class Program
         string ours = Path.Combine(work, $"ours-{sizeText}");
         if (Directory.Exists(ours)) Directory.Delete(ours, true);
         IngestResult ingest;
+        var oursCpu = CpuSeconds();
         await using (var store = await MemoryStore.OpenAsync(ours))
         {
             var sources = new IngestSources(store.TokenCounter);
             ingest = await store.IngestAsync(sources.ReadAsync(corpus, IngestFormat.Jsonl, new IngestReaderOptions()));
         }
+        oursCpu = CpuSeconds() - oursCpu; // includes opening and closing the store, a few ms
         long tokens = ingest.Tokens;
         double oursIngestTps = tokens / ingest.Elapsed.TotalSeconds;
-        Console.Error.WriteLine(string.Create(Inv, $"ours: {ingest.Added:N0} entries, {tokens:N0} tokens in {ingest.Elapsed.TotalSeconds:0.00}s = {oursIngestTps:N0} tokens/s"));
+        Console.Error.WriteLine(string.Create(Inv, $"ours: {ingest.Added:N0} entries, {tokens:N0} tokens in {ingest.Elapsed.TotalSeconds:0.00}s = {oursIngestTps:N0} tokens/s ({oursCpu:0.00} CPU s)"));
 
         // Open (read-only, as `infctx search` opens), resident memory, queries.
         Collect();
@@ -110,7 +112,7 @@ public static class Program
         }
         long oursBytes = DirectoryBytes(ours);
 
-        double ftsIngestTps = double.NaN;
+        double ftsIngestTps = double.NaN, ftsCpu = double.NaN;
         long ftsBytes = 0;
         List<double> ftsLatencies = [];
         double plainIngestTps = double.NaN;
@@ -120,7 +122,9 @@ public static class Program
             foreach (var f in Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*")) File.Delete(f);
             using (var fts = new Fts5Reference(ftsPath))
             {
+                ftsCpu = CpuSeconds();
                 ftsIngestTps = await TimeReferenceIngestAsync("fts5", corpus, tokens, fts.Append);
+                ftsCpu = CpuSeconds() - ftsCpu;
                 ftsLatencies = await TimeQueries(queries, (q, s) => Task.FromResult(fts.Search(q, s, 10)));
             }
             ftsBytes = Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*").Sum(f => new FileInfo(f).Length);
@@ -141,6 +145,7 @@ public static class Program
             ours = new
             {
                 ingestTokensPerSecond = Math.Round(oursIngestTps),
+                ingestCpuSeconds = Math.Round(oursCpu, 2),
                 queryP50Ms = Percentile(oursLatencies, 0.50),
                 queryP99Ms = Percentile(oursLatencies, 0.99),
                 queryMeanMs = Math.Round(oursLatencies.Average(), 3),
@@ -154,6 +159,7 @@ public static class Program
             fts5 = fts5 ? new
             {
                 ingestTokensPerSecond = Math.Round(ftsIngestTps),
+                ingestCpuSeconds = Math.Round(ftsCpu, 2),
                 queryP50Ms = Percentile(ftsLatencies, 0.50),
                 queryP99Ms = Percentile(ftsLatencies, 0.99),
                 queryMeanMs = Math.Round(ftsLatencies.Average(), 3),
@@ -172,6 +178,7 @@ public static class Program
     private static async Task<double> TimeReferenceIngestAsync(string name, string corpus, long tokens, Action<IReadOnlyList<NewEntry>> append)
     {
         var sources = new IngestSources(TiktokenCounter.Get("o200k_base"));
+        double cpu = CpuSeconds();
         var clock = Stopwatch.StartNew();
         var batch = new List<NewEntry>(2048);
         await foreach (var item in sources.ReadAsync(corpus, IngestFormat.Jsonl, new IngestReaderOptions()))
@@ -181,7 +188,7 @@ public static class Program
         }
         if (batch.Count > 0) append(batch);
         double tps = tokens / clock.Elapsed.TotalSeconds;
-        Console.Error.WriteLine(string.Create(Inv, $"{name}: {clock.Elapsed.TotalSeconds:0.00}s = {tps:N0} tokens/s"));
+        Console.Error.WriteLine(string.Create(Inv, $"{name}: {clock.Elapsed.TotalSeconds:0.00}s = {tps:N0} tokens/s ({CpuSeconds() - cpu:0.00} CPU s)"));
         return tps;
     }
 
@@ -202,6 +209,13 @@ public static class Program
     {
         var sorted = values.Order().ToList();
         return Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 3);
+    }
+
+    /// <summary>CPU seconds the process has used on all its threads (the machine is shared: wall time alone mixes in other load).</summary>
+    private static double CpuSeconds()
+    {
+        using var p = Process.GetCurrentProcess();
+        return p.TotalProcessorTime.TotalSeconds;
     }
 
     private static void Collect()

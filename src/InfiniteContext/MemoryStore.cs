@@ -180,10 +180,9 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
     /// <summary>Catch-up and reindex: analyze the batch on all cores, then add it.</summary>
     private Task IndexAsync(IReadOnlyList<Entry> entries, CancellationToken cancellationToken)
     {
-        var analyzer = _lexical.Analyzer;
         var analyzed = new AnalyzedText?[entries.Count];
         Parallel.For(0, entries.Count, new ParallelOptions { CancellationToken = cancellationToken },
-            i => analyzed[i] = AnalyzedText.Of(Retrieval.RetrievalText.For(entries[i]), analyzer));
+            i => analyzed[i] = Analyze(entries[i].Speaker, entries[i].Text));
         return IndexAsync(entries, analyzed, cancellationToken);
     }
 
@@ -200,15 +199,20 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
                     ?? throw new InvalidDataException($"Stream '{e.Stream}' of entry {e.Seq} is not in the log.");
                 streamIds[e.Stream] = sid;
             }
-            docs[i] = ToDoc(e, sid) with { Analyzed = analyzed?[i] };
+            docs[i] = analyzed?[i] is { } a ? ToDoc(e, sid, "") with { Analyzed = a } : ToDoc(e, sid, Retrieval.RetrievalText.For(e));
         }
         _lexical.Add(docs);
         // A long ingest or catch-up writes segments as it goes: memory stays bounded, and merges keep the count low.
         if (!IsReadOnly && _lexical.TailIsFull) _lexical.Flush();
     }
 
-    private static IndexedDoc ToDoc(Entry e, int streamId) =>
-        new(e.Seq, streamId, Retrieval.RetrievalText.For(e), e.Time?.ToUnixTimeMilliseconds() ?? IndexedDoc.NoTime, e.Role, e.Speaker, e.Session);
+    /// <summary>The retrieval view of an entry analyzed for the lexical index, against its ingest term table when it has one.</summary>
+    private AnalyzedText Analyze(string? speaker, string text) =>
+        AnalyzedText.OfRetrievalText(speaker, text, _lexical.Analyzer, (_lexical as SegmentedLexicalIndex)?.IngestTerms);
+
+    /// <param name="text">The text the index analyzes (empty when the doc carries its analysis).</param>
+    private static IndexedDoc ToDoc(Entry e, int streamId, string text) =>
+        new(e.Seq, streamId, text, e.Time?.ToUnixTimeMilliseconds() ?? IndexedDoc.NoTime, e.Role, e.Speaker, e.Session);
 
     private void EnsureWritable()
     {
@@ -226,10 +230,9 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            var analyzer = _lexical.Analyzer;
             var pipeline = new IngestPipeline(
                 _log, TokenCounter,
-                e => AnalyzedText.Of(Retrieval.RetrievalText.For(e.Speaker, e.Text), analyzer),
+                e => Analyze(e.Speaker, e.Text),
                 IndexAsync);
             var result = await pipeline.RunAsync(items, options ?? new IngestOptions(), cancellationToken);
             _lexical.Flush();

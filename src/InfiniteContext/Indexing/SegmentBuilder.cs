@@ -56,6 +56,13 @@ internal sealed class SegmentBuilder : IDocSource
     private readonly Dictionary<int, int> _docTerms = [];
     private readonly TermCounter _counter;
 
+    // The ids path (documents analyzed against a TermTable): the first table seen, its ids' local terms, per-term scratch.
+    private TermTable? _table;
+    private int[] _localOf = [];   // table id -> 1 + local term id; 0 = not yet in this builder
+    private int[] _stamp = [];     // local term id -> 1 + the last local doc that counted it
+    private int[] _tf = [];        // local term id -> its tf in the doc being added
+    private readonly List<int> _distinct = [];
+
     public SegmentBuilder() => _counter = new TermCounter(this);
 
     public int DocCount => _seq.Count;
@@ -88,6 +95,7 @@ internal sealed class SegmentBuilder : IDocSource
     public int Add(in IndexedDoc doc, ITextAnalyzer analyzer)
     {
         int local = AddDocument(doc.Seq, doc.StreamId, doc.TimeUnixMs, 0, doc.Role, doc.Speaker, doc.Session);
+        if (doc.Analyzed is { Table: { } table } ids && (_table ??= table) == table) return AddIds(local, ids.TermIds, table);
         _docTerms.Clear();
         _counter.Length = 0;
         if (doc.Analyzed is { } analyzed) analyzed.Replay(_counter);
@@ -99,6 +107,51 @@ internal sealed class SegmentBuilder : IDocSource
         }
         _length[local] = _counter.Length;
         return _counter.Length;
+    }
+
+    /// <summary>
+    /// The ids path: each occurrence's table id maps to this builder's term through an array (the table's string is
+    /// looked up once per term and builder), and term frequencies are counted in arrays stamped per document. Terms
+    /// get their local ids and postings in first-occurrence order, exactly as the string path gives them.
+    /// </summary>
+    private int AddIds(int local, ReadOnlySpan<int> ids, TermTable table)
+    {
+        _distinct.Clear();
+        int stamp = local + 1;
+        foreach (int gid in ids)
+        {
+            if (gid >= _localOf.Length) Array.Resize(ref _localOf, Math.Max(gid + 1, Math.Max(1024, _localOf.Length * 2)));
+            int t = _localOf[gid] - 1;
+            if (t < 0)
+            {
+                t = TermId(table.Term(gid));
+                _localOf[gid] = t + 1;
+            }
+            if (t >= _stamp.Length)
+            {
+                int size = Math.Max(t + 1, Math.Max(1024, _stamp.Length * 2));
+                Array.Resize(ref _stamp, size);
+                Array.Resize(ref _tf, size);
+            }
+            if (_stamp[t] != stamp)
+            {
+                _stamp[t] = stamp;
+                _tf[t] = 1;
+                _distinct.Add(t);
+            }
+            else
+            {
+                _tf[t]++;
+            }
+        }
+        int length = ids.Length;
+        foreach (int t in _distinct)
+        {
+            _postings[t].Add(local, _tf[t], length);
+            _postingCount++;
+        }
+        _length[local] = length;
+        return length;
     }
 
     /// <summary>Adds a document's fields; postings follow through <see cref="AddPosting"/> (merges).</summary>
@@ -128,6 +181,17 @@ internal sealed class SegmentBuilder : IDocSource
     private int SymbolId(string? value)
     {
         if (value is null) return -1;
+        // Speakers and sessions repeat from document to document: look the value up as given before lower-casing it.
+        if (_symbolsAsGiven.TryGetValue(value, out int known)) return known;
+        int symbol = LowerSymbolId(value);
+        if (_symbolsAsGiven.Count < 1 << 16) _symbolsAsGiven[value] = symbol;
+        return symbol;
+    }
+
+    private readonly Dictionary<string, int> _symbolsAsGiven = new(StringComparer.Ordinal);
+
+    private int LowerSymbolId(string value)
+    {
         string key = value.ToLowerInvariant();
         if (_symbolIds.TryGetValue(key, out int id)) return id;
         id = _symbols.Count;

@@ -23,6 +23,10 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly List<SegmentFile> _segments = [];
     private SegmentBuilder _tail = new();
+    private TermTable _ingestTerms = new();
+
+    /// <summary>A table that grew past this many terms is replaced at the next flush (bounds its memory on endless ingest).</summary>
+    private const int MaxIngestTerms = 1 << 20;
     private long _nextSegmentId = 1;
     private long _coveredSeq;
     private long _persistedSeq;
@@ -120,6 +124,13 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
 
     public ITextAnalyzer Analyzer => _analyzer;
 
+    /// <summary>
+    /// The term table ingest should analyze against (<see cref="AnalyzedText"/> with ids): documents analyzed with the
+    /// tail's table are added by id. Any thread may read it; a document analyzed against a replaced table is still
+    /// added correctly, by its terms' strings.
+    /// </summary>
+    internal TermTable IngestTerms => Volatile.Read(ref _ingestTerms);
+
     public bool TailIsFull
     {
         get
@@ -147,7 +158,14 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
         _lock.EnterWriteLock();
         try
         {
-            foreach (var doc in docs)
+            // By reference: IndexedDoc is a wide struct of references, and copying one per document showed in the profile.
+            ReadOnlySpan<IndexedDoc> span = docs switch
+            {
+                IndexedDoc[] array => array,
+                List<IndexedDoc> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+                _ => docs.ToArray(),
+            };
+            foreach (ref readonly var doc in span)
             {
                 if (doc.Seq <= _coveredSeq)
                     throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Seq {doc.Seq} is already covered (index covers up to {_coveredSeq})."));
@@ -226,6 +244,7 @@ public sealed class SegmentedLexicalIndex : ILexicalIndex
                 var seg = WriteSegment(builder);
                 if (seg is not null) _segments.Add(seg);
                 _tail = new SegmentBuilder();
+                if (_ingestTerms.Count > MaxIngestTerms) Volatile.Write(ref _ingestTerms, new TermTable());
                 changed = true;
             }
 

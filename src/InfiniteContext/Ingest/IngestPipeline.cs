@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using InfiniteContext.Storage;
@@ -7,8 +8,8 @@ namespace InfiniteContext.Ingest;
 
 /// <summary>
 /// Four overlapping stages so both cores stay busy: the reader parses and validates the next batch while
-/// earlier ones are prepared on the thread pool (token counts, and text analyzed for the lexical index, on
-/// all cores); the committer writes prepared batches to the log durably, in input order; the indexer adds
+/// earlier ones are prepared on one dedicated thread, a batch at a time (token counts, and text analyzed into
+/// term ids for the lexical index); the committer writes prepared batches to the log durably, in input order; the indexer adds
 /// committed batches' already-analyzed terms to the lexical index. A batch is acknowledged (progress
 /// reported) once its commit returns; the run returns once every batch is also indexed.
 /// </summary>
@@ -25,13 +26,41 @@ internal sealed class IngestPipeline(
     public async Task<IngestResult> RunAsync(IAsyncEnumerable<IngestItem> items, IngestOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        // Batches are prepared (counted, analyzed) on the thread pool while the reader parses the next one; the
-        // channel carries the preparations in input order, so commits stay in order.
-        var channel = Channel.CreateBounded<Task<PreparedBatch>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        // Batches are prepared (counted, analyzed) while the reader parses the next one; the channel carries the
+        // preparations in input order, so commits stay in order.
+        var channel = Channel.CreateBounded<Task<PreparedBatch>>(new BoundedChannelOptions(3) { SingleReader = true, SingleWriter = true });
         long problems = 0;
         IngestProblem? abortedAt = null;
         IngestProblem? lastProblem = null;
         int batchSize = Math.Max(1, options.BatchSize);
+
+        // Preparations run one after another on one dedicated thread, overlapping the reader, the commit and the
+        // index stage but never each other: the per-thread memos of chunk counts and terms stay warm on that one
+        // thread for the whole ingest, and the shared tables behind them have a single writer. (Two batches
+        // preparing at once queued on those tables' locks while they warmed up, and preparations hopping between
+        // pool threads warmed a memo per thread.)
+        using var toPrepare = new BlockingCollection<(List<NewEntry> Batch, TaskCompletionSource<PreparedBatch> Done)>(boundedCapacity: 3);
+        var preparer = new Thread(() =>
+        {
+            try
+            {
+                foreach (var (batch, done) in toPrepare.GetConsumingEnumerable())
+                {
+                    if (cancellationToken.IsCancellationRequested) { done.TrySetCanceled(cancellationToken); continue; }
+                    try { done.TrySetResult(Prepare(batch)); }
+                    catch (Exception ex) { done.TrySetException(ex); }
+                }
+            }
+            catch (ObjectDisposedException) { /* the run ended first */ }
+        })
+        { IsBackground = true, Name = "ingest prepare" };
+        preparer.Start();
+        Task<PreparedBatch> StartPrepare(List<NewEntry> batch)
+        {
+            var done = new TaskCompletionSource<PreparedBatch>(TaskCreationOptions.RunContinuationsAsynchronously);
+            toPrepare.Add((batch, done), cancellationToken);
+            return done.Task;
+        }
 
         async Task ProduceAsync()
         {
@@ -59,15 +88,17 @@ internal sealed class IngestPipeline(
                     if (pending.Count >= batchSize)
                     {
                         var full = pending;
-                        await channel.Writer.WriteAsync(Task.Run(() => Prepare(full), cancellationToken), cancellationToken);
+                        await channel.Writer.WriteAsync(StartPrepare(full), cancellationToken);
                         pending = new List<NewEntry>(batchSize);
                     }
                 }
-                if (pending.Count > 0) await channel.Writer.WriteAsync(Task.Run(() => Prepare(pending), cancellationToken), cancellationToken);
+                if (pending.Count > 0) await channel.Writer.WriteAsync(StartPrepare(pending), cancellationToken);
+                toPrepare.CompleteAdding();
                 channel.Writer.TryComplete();
             }
             catch (Exception ex)
             {
+                toPrepare.CompleteAdding();
                 channel.Writer.TryComplete(ex);
                 throw;
             }
@@ -128,21 +159,25 @@ internal sealed class IngestPipeline(
             committed.Writer.TryComplete();
             try { await producer; } catch (Exception) { /* the failed stage's error is the one to report */ }
             try { await indexer; } catch (Exception) { /* likewise */ }
+            preparer.Join(); // the producer has completed the preparer's queue, whichever way it ended
             throw;
         }
         await producer;
+        preparer.Join();
         return new IngestResult(added, duplicates, Interlocked.Read(ref problems), tokenTotal, abortedAt, clock.Elapsed);
     }
 
     private PreparedBatch Prepare(List<NewEntry> entries)
     {
-        var prepared = new PreparedEntry[entries.Count];
+        // Entries in order on the preparing thread. A Parallel.For per batch woke every pool thread per batch (they
+        // spun between batches) and made the threads warming the shared count and term tables contend for their locks.
+        var prepared = new List<PreparedEntry>(entries.Count);
         var analyzed = new AnalyzedText?[entries.Count];
-        Parallel.For(0, entries.Count, i =>
+        for (int i = 0; i < entries.Count; i++)
         {
-            prepared[i] = new PreparedEntry(entries[i], tokens.CountTokens(entries[i].Text));
+            prepared.Add(new PreparedEntry(entries[i], tokens.CountTokens(entries[i].Text)));
             analyzed[i] = analyze?.Invoke(entries[i]);
-        });
-        return new PreparedBatch([.. prepared], analyzed);
+        }
+        return new PreparedBatch(prepared, analyzed);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using System.Text;
 using SQLitePCL;
 
 namespace InfiniteContext.Storage;
@@ -66,11 +67,25 @@ internal sealed class EntryInsertStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Binds UTF-8 encoded into a reused buffer (SQLite copies it): the string overload allocates a byte array per
+    /// value, which for the text column is most of what an append allocates.
+    /// </summary>
     private void BindText(int index, string? value)
     {
-        if (value is null) raw.sqlite3_bind_null(_stmt, index);
-        else Check(raw.sqlite3_bind_text(_stmt, index, value));
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(_stmt, index);
+            return;
+        }
+        int max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_utf8.Length < max) _utf8 = new byte[Math.Max(max, _utf8.Length * 2)];
+        int length = Encoding.UTF8.GetBytes(value, _utf8);
+        Check(raw.sqlite3_bind_text(_stmt, index, _utf8.AsSpan(0, length)));
+        if (_utf8.Length > 1 << 22) _utf8 = new byte[4096]; // do not keep a huge entry's buffer
     }
+
+    private byte[] _utf8 = new byte[4096];
 
     private void Check(int rc)
     {

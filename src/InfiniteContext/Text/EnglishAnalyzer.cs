@@ -41,7 +41,7 @@ public sealed class EnglishAnalyzer : ITextAnalyzer
         try
         {
             int count = Tokenize(text, chars, tokens);
-            Emit(chars, tokens, count, sink);
+            Emit(chars, tokens, count, sink, sink as IWordTermSink);
         }
         finally
         {
@@ -149,7 +149,7 @@ public sealed class EnglishAnalyzer : ITextAnalyzer
         return suffix.SequenceEqual("st") || suffix.SequenceEqual("nd") || suffix.SequenceEqual("rd") || suffix.SequenceEqual("th");
     }
 
-    private static void Emit(char[] chars, Token[] tokens, int tokenCount, ITermSink sink)
+    private static void Emit(char[] chars, Token[] tokens, int tokenCount, ITermSink sink, IWordTermSink? words)
     {
         Span<char> stem = stackalloc char[64];
         Span<char> date = stackalloc char[10];
@@ -171,6 +171,13 @@ public sealed class EnglishAnalyzer : ITextAnalyzer
                 sink.OnTerm(span);
                 continue;
             }
+            if (words is not null)
+            {
+                if (words.TryWord(span)) continue;
+                if (StopWords.Contains(span)) words.OnWord(span, default, isStopWord: true);
+                else words.OnWord(span, StemOf(span, stem), isStopWord: false);
+                continue;
+            }
             if (StopWords.Contains(span)) continue;
             if (span.Length <= stem.Length)
             {
@@ -183,6 +190,14 @@ public sealed class EnglishAnalyzer : ITextAnalyzer
                 sink.OnTerm(span); // very long tokens (hashes, URLs run together) are kept whole
             }
         }
+    }
+
+    /// <summary>The term of a plain word that is not a stop word: its Porter stem, or the word whole when it is too long to stem.</summary>
+    private static ReadOnlySpan<char> StemOf(ReadOnlySpan<char> word, Span<char> buffer)
+    {
+        if (word.Length > buffer.Length) return word;
+        word.CopyTo(buffer);
+        return buffer[..PorterStemmer.Stem(buffer, word.Length)];
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ internal static class Months
     /// <summary>1..12 for a full name or a common abbreviation ("sep", "sept"); 0 otherwise.</summary>
     public static int Parse(ReadOnlySpan<char> word)
     {
-        if (word.Length < 3) return 0;
+        // Every name and abbreviation is 3-9 chars and starts with one of "adfjmnos": most words leave here.
+        if (word.Length is < 3 or > 9 || word[0] is not ('a' or 'd' or 'f' or 'j' or 'm' or 'n' or 'o' or 's')) return 0;
         for (int i = 0; i < Names.Length; i++)
         {
             var name = Names[i].AsSpan();

@@ -17,6 +17,7 @@ public sealed class TiktokenCounter : ITokenCounter
 
     private readonly Tokenizer _tokenizer;
     private readonly AsciiPreTokenizer.Pattern _pattern;
+    private readonly Lazy<BpeRanks> _ranks;
     private readonly ChunkCountCache _cache;
 
     private TiktokenCounter(string name, Tokenizer tokenizer, AsciiPreTokenizer.Pattern pattern)
@@ -24,7 +25,8 @@ public sealed class TiktokenCounter : ITokenCounter
         Name = name;
         _tokenizer = tokenizer;
         _pattern = pattern;
-        _cache = new ChunkCountCache(tokenizer);
+        _ranks = new Lazy<BpeRanks>(() => BpeRanks.Load(name));
+        _cache = new ChunkCountCache(_ranks);
     }
 
     public string Name { get; }
@@ -47,15 +49,22 @@ public sealed class TiktokenCounter : ITokenCounter
         if (text.IsEmpty) return 0;
         if (!Ascii.IsValid(text)) return _tokenizer.CountTokens(text);
         int total = 0;
+        var local = _cache.Local;
         for (int i = 0; i < text.Length;)
         {
             int end = AsciiPreTokenizer.NextChunkEnd(text, i, _pattern);
             var chunk = text[i..end];
-            total += chunk.Length > MaxCachedChunk ? _tokenizer.CountTokens(chunk, considerPreTokenization: false) : _cache.GetOrAdd(chunk);
+            total += chunk.Length > MaxCachedChunk ? _tokenizer.CountTokens(chunk, considerPreTokenization: false) : _cache.GetOrAdd(chunk, local);
             i = end;
         }
         return total;
     }
+
+    /// <summary>The count of one ASCII pre-tokenization chunk by our own BPE (tests compare it with the library's).</summary>
+    internal int CountChunk(ReadOnlySpan<byte> chunk) => _ranks.Value.Count(chunk);
+
+    /// <summary>The library's count of one pre-tokenization chunk (no pre-tokenization, no cache).</summary>
+    internal int CountChunkByLibrary(ReadOnlySpan<char> chunk) => _tokenizer.CountTokens(chunk, considerPreTokenization: false);
 
     /// <summary>The library's count for the given text, bypassing the chunk cache (tests compare the two).</summary>
     internal int CountTokensUncached(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _tokenizer.CountTokens(text);

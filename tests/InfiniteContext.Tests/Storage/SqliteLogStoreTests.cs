@@ -46,6 +46,25 @@ public sealed class SqliteLogStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_fields_are_stored_byte_for_byte_whatever_their_chars()
+    {
+        // Text is bound as UTF-8 bytes with its length: non-ASCII, astral chars, an empty meta and a NUL in the middle
+        // all come back exactly.
+        string text = "caf\u00e9 \U0001F600 na\u00efve\0after the nul";
+        await using (var log = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false))
+            (await log.AppendAsync([E("s\u00e9", text, "\u00efd", speaker: "Zo\u00eb", session: "", meta: "{}")])).AddedCount.ShouldBe(1);
+        await using var reopened = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: true);
+        var all = new List<Entry>();
+        await foreach (var e in reopened.ReadAfterAsync(0)) all.Add(e);
+        all.Single().Text.ShouldBe(text);
+        all[0].Stream.ShouldBe("s\u00e9");
+        all[0].ExternalId.ShouldBe("\u00efd");
+        all[0].Speaker.ShouldBe("Zo\u00eb");
+        all[0].Session.ShouldBe("");
+        all[0].Meta.ShouldBe("{}");
+    }
+
+    [Fact]
     public async Task Reappending_an_external_id_in_the_same_stream_is_a_no_op_but_other_streams_are_independent()
     {
         await using var log = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false);
