@@ -84,7 +84,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             }
             var tokenCounter = TiktokenCounter.Get(settings.Tokenizer);
             log = await SqliteLogStore.OpenAsync(logPath, options.ReadOnly, cancellationToken);
-            lexical = OpenLexical(directory, options.ReadOnly, options.MaxIndexTailPostings);
+            lexical = OpenLexical(directory, options.ReadOnly, LexicalOptions(options));
             var store = new MemoryStore(directory, storeLock, log, lexical, tokenCounter, options);
             if (options.Embeddings is { } generator) await store.OpenVectorsAsync(generator, cancellationToken);
             await store.CatchUpAsync(cancellationToken);
@@ -100,23 +100,27 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         }
     }
 
-    private static ILexicalIndex OpenLexical(string directory, bool readOnly, long maxTailPostings)
+    /// <summary>The lexical index's settings: BM25's parameters are retrieval's (<see cref="RetrievalOptions.Bm25K1"/>, <see cref="RetrievalOptions.Bm25B"/>); they apply at query time, so changing them needs no reindex.</summary>
+    private static LexicalIndexOptions LexicalOptions(MemoryStoreOptions options) =>
+        new() { MaxTailPostings = options.MaxIndexTailPostings, K1 = options.Retrieval.Bm25K1, B = options.Retrieval.Bm25B };
+
+    private static ILexicalIndex OpenLexical(string directory, bool readOnly, LexicalIndexOptions options)
     {
         string dir = LexicalDirectory(directory);
         if (!readOnly) System.IO.Directory.CreateDirectory(dir);
         var analyzer = new EnglishAnalyzer();
         try
         {
-            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = readOnly, MaxTailPostings = maxTailPostings });
+            return SegmentedLexicalIndex.Open(dir, analyzer, options with { ReadOnly = readOnly });
         }
         catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException)
         {
             // A damaged index (or one missing a segment file) is derived data: start it empty and let catch-up rebuild it from the log
             // (on disk for a writer, in memory for a reader, which never writes).
-            if (readOnly) return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = true, IgnoreExisting = true, MaxTailPostings = maxTailPostings });
+            if (readOnly) return SegmentedLexicalIndex.Open(dir, analyzer, options with { ReadOnly = true, IgnoreExisting = true });
             System.IO.Directory.Delete(dir, recursive: true);
             System.IO.Directory.CreateDirectory(dir);
-            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { MaxTailPostings = maxTailPostings });
+            return SegmentedLexicalIndex.Open(dir, analyzer, options with { ReadOnly = false });
         }
     }
 
@@ -358,7 +362,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             _lexical.Dispose();
             string dir = LexicalDirectory(Directory);
             if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
-            var fresh = OpenLexical(Directory, readOnly: false, _options.MaxIndexTailPostings);
+            var fresh = OpenLexical(Directory, readOnly: false, LexicalOptions(_options));
             _lexical = fresh;
             long done = 0;
             var batch = new List<Entry>(4096);

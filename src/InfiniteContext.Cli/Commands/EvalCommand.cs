@@ -6,6 +6,7 @@ using InfiniteContext.Cli.Output;
 using InfiniteContext.Evaluation;
 using InfiniteContext.Ingest;
 using InfiniteContext.Retrieval;
+using InfiniteContext.Text;
 using Microsoft.Extensions.AI;
 
 namespace InfiniteContext.Cli.Commands;
@@ -119,8 +120,9 @@ internal static class EvalCommand
 
     /// <summary>
     /// What offline tuning (scripts/tuning/simulate_fusion.py) re-simulates fusion from: first one line per turn
-    /// (<c>"kind": "turn"</c>: id, seq, session, speaker, token count, time, the text retrieval sees), then one line per
-    /// question (<c>"kind": "question"</c>) with each channel's own ranking over the question's conversation and its raw
+    /// (<c>"kind": "turn"</c>: id, seq, session, speaker, token count, time, the text retrieval sees and its analyzed terms,
+    /// so BM25 can be re-scored with other parameters), then one line per
+    /// question (<c>"kind": "question"</c>, with its analyzed terms) with each channel's own ranking over the question's conversation and its raw
     /// scores (BM25, cosine; no z-scores, prior, fusion, expansion or recency step, no top-k cut): <c>lexical</c>,
     /// <c>dense</c> (with a model) and <c>temporal</c> (BM25 within the range the question names; empty when it names none).
     /// A read-only open beside the writer.
@@ -129,6 +131,7 @@ internal static class EvalCommand
     {
         await using var reader = await MemoryStore.OpenAsync(directory, new MemoryStoreOptions { ReadOnly = true, Embeddings = generator }, ct);
         await using var output = new StreamWriter(file.FullName);
+        var analyzer = new EnglishAnalyzer();
         foreach (var sample in samples)
         {
             var turns = await reader.Log.GetRecentAsync(sample.SampleId, int.MaxValue, null, ct);
@@ -147,6 +150,7 @@ internal static class EvalCommand
                     tokens = e.Tokens,
                     time = e.Time,
                     text = RetrievalText.For(e),
+                    terms = analyzer.Terms(RetrievalText.For(e)),
                 }, WireJson.Options));
             }
             var filter = SearchFilter.ForStream(sample.SampleId);
@@ -161,6 +165,7 @@ internal static class EvalCommand
                     kind = "question",
                     sample = sample.SampleId,
                     question = q.Question,
+                    terms = analyzer.Terms(q.Question),
                     category = (int)q.Category,
                     evidence = q.Evidence,
                     lexical = Ranked("lexical"),
