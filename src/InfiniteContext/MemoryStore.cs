@@ -23,6 +23,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly MemoryStoreOptions _options;
     private VectorStore? _vectors;
+    private PartVectors? _parts;
     private VectorIndexer? _indexer;
 
     private MemoryStore(string directory, StoreLock? storeLock, SqliteLogStore log, ILexicalIndex lexical, ITokenCounter tokenCounter, MemoryStoreOptions options)
@@ -140,7 +141,9 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             File.Delete(path); // damaged, and derived: recomputed from the log
             _vectors = VectorStore.Open(path, modelId, dimensions, readOnly: false, _options.VectorIndex);
         }
-        if (!IsReadOnly) _indexer = new VectorIndexer(_log, _vectors, generator);
+        if (_options.Retrieval.SentenceViews)
+            _parts = PartVectors.Open(path, modelId, dimensions, IsReadOnly, _options.VectorIndex);
+        if (!IsReadOnly) _indexer = new VectorIndexer(_log, _vectors, generator, parts: _parts);
     }
 
     /// <summary>Computes every missing vector now (what <c>infctx index --wait</c> runs); returns how many were added.</summary>
@@ -160,6 +163,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         {
             _lexical.Delete(forgotten);
             _vectors?.Delete(forgotten);
+            _parts?.Delete(forgotten);
         }
         var batch = new List<Entry>(4096);
         bool any = false;
@@ -276,7 +280,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         if (scope is null) return [];
         var options = _options.Retrieval;
         var effective = _vectors is null ? RetrievalMode.Lexical : mode ?? options.Mode;
-        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options);
+        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options, _parts);
         return await retriever.SearchAsync(query, filter, scope, top, effective, cancellationToken);
     }
 
@@ -294,7 +298,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         if (scope is null) return [];
         var options = _options.Retrieval;
         var effective = _vectors is null ? RetrievalMode.Lexical : mode ?? options.Mode;
-        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options);
+        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options, _parts);
         return await retriever.ChannelsAsync(query, filter, scope, candidates, effective, cancellationToken);
     }
 
@@ -343,6 +347,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
                 _lexical.Delete(seqs);
                 _lexical.Flush();
                 _vectors?.Delete(seqs);
+                _parts?.Delete(seqs);
             }
             return seqs;
         }
@@ -400,7 +405,8 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         {
             VectorModel = _vectors?.ModelId,
             Vectors = _vectors?.Count ?? 0,
-            VectorsPending = _vectors is null ? 0 : await _log.CountAfterAsync(_vectors.CoveredSeq, cancellationToken),
+            VectorParts = _parts?.Count ?? 0,
+            VectorsPending = _vectors is null ? 0 : await _log.CountAfterAsync(Math.Min(_vectors.CoveredSeq, _parts?.CoveredSeq ?? long.MaxValue), cancellationToken),
         };
     }
 
@@ -412,6 +418,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         {
             _lexical.Dispose();
             _vectors?.Dispose();
+            _parts?.Dispose();
             await _log.DisposeAsync();
             _lock?.Dispose();
         }

@@ -31,6 +31,14 @@ public sealed record RetrievalOptions
     /// </summary>
     public double Bm25B { get; init; } = 0.3;
 
+    /// <summary>
+    /// The dense channel also embeds each sentence of a short multi-sentence entry (<see cref="RetrievalText.Parts"/>,
+    /// kept in <see cref="Vectors.PartVectors"/>) and scores an entry cos(entry) + 0.5 x max(0, cos(best sentence) - cos(entry)).
+    /// Costs about three extra vectors per chat turn at index time (and that much more to scan per query); false keeps one
+    /// vector per entry.
+    /// </summary>
+    public bool SentenceViews { get; init; } = true;
+
     public double LexicalWeight { get; init; } = 1.0;
     public double DenseWeight { get; init; } = 1.0;
 
