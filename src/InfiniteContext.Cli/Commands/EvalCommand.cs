@@ -124,12 +124,18 @@ internal static class EvalCommand
     /// so BM25 can be re-scored with other parameters), then one line per
     /// question (<c>"kind": "question"</c>, with its analyzed terms) with each channel's own ranking over the question's conversation and its raw
     /// scores (BM25, cosine; no z-scores, prior, fusion, expansion or recency step, no top-k cut): <c>lexical</c>,
-    /// <c>dense</c> (with a model) and <c>temporal</c> (BM25 within the range the question names; empty when it names none).
+    /// <c>dense</c> (with a model; entries scored with their sentence views), <c>dense_entry</c> (the same over the entry
+    /// vectors alone) and <c>temporal</c> (BM25 within the range the question names; empty when it names none).
     /// A read-only open beside the writer.
     /// </summary>
     private static async Task DumpCandidatesAsync(string directory, IEmbeddingGenerator<string, Embedding<float>>? generator, IReadOnlyList<LocomoSample> samples, FileInfo file, CancellationToken ct)
     {
         await using var reader = await MemoryStore.OpenAsync(directory, new MemoryStoreOptions { ReadOnly = true, Embeddings = generator }, ct);
+        // The dense channel without sentence views too (entry vectors only), for the ablation.
+        await using var entriesOnly = generator is null ? null : await MemoryStore.OpenAsync(directory, new MemoryStoreOptions
+        {
+            ReadOnly = true, Embeddings = generator, Retrieval = new RetrievalOptions { SentenceViews = false },
+        }, ct);
         await using var output = new StreamWriter(file.FullName);
         var analyzer = new EnglishAnalyzer();
         foreach (var sample in samples)
@@ -158,7 +164,8 @@ internal static class EvalCommand
             foreach (var q in sample.Questions)
             {
                 var channels = await reader.RankChannelsAsync(q.Question, filter, all, generator is null ? RetrievalMode.Lexical : RetrievalMode.Fused, ct);
-                object[] Ranked(string name) => channels.Where(c => c.Name == name).SelectMany(c => c.Hits)
+                var plainDense = entriesOnly is null ? [] : await entriesOnly.RankChannelsAsync(q.Question, filter, all, RetrievalMode.Dense, ct);
+                object[] Ranked(IEnumerable<RankingChannel> from, string name) => from.Where(c => c.Name == name).SelectMany(c => c.Hits)
                     .Select(h => (object)new object?[] { ids.GetValueOrDefault(h.Seq), Math.Round(h.Score, 6) }).ToArray();
                 await output.WriteLineAsync(JsonSerializer.Serialize(new
                 {
@@ -168,9 +175,10 @@ internal static class EvalCommand
                     terms = analyzer.Terms(q.Question),
                     category = (int)q.Category,
                     evidence = q.Evidence,
-                    lexical = Ranked("lexical"),
-                    dense = Ranked("dense"),
-                    temporal = Ranked("temporal"),
+                    lexical = Ranked(channels, "lexical"),
+                    dense = Ranked(channels, "dense"),
+                    dense_entry = Ranked(plainDense, "dense"),
+                    temporal = Ranked(channels, "temporal"),
                 }, WireJson.Options));
             }
         }
