@@ -33,12 +33,13 @@ internal static class EvalCommand
         var retrieval = Models.RetrievalOption();
         var endpoint = new EndpointSettings.Options();
         var expansion = new Option<bool>("--no-expansion") { Description = "Rank without temporal-contiguity expansion and session aggregation (for ablations)." };
+        var views = new Option<bool>("--no-sentence-views") { Description = "Embed and score entries by their own vector only, without sentence views (for ablations and indexing cost)." };
         var dump = new Option<FileInfo?>("--dump-candidates")
         {
             Description = "Also write, per question, the turns of its conversation each channel alone ranks (BM25 alone, dense alone; no top-k cut), as JSON lines for offline fusion experiments (scripts/tuning).",
         };
         var progress = CommonOptions.Progress();
-        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion, progress, dump };
+        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion, views, progress, dump };
         endpoint.AddTo(cmd);
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -58,7 +59,7 @@ internal static class EvalCommand
                 {
                     Embeddings = mode == RetrievalMode.Lexical ? null : generator,
                     BackgroundVectorIndexing = false,
-                    Retrieval = new RetrievalOptions { Mode = mode, Expansion = !result.GetValue(expansion) },
+                    Retrieval = new RetrievalOptions { Mode = mode, Expansion = !result.GetValue(expansion), SentenceViews = !result.GetValue(views) },
                 }, ct);
                 if (generator is not null) Models.Remember(memory.Directory, chosen!, generator);
                 var display = result.GetValue(progress);
@@ -80,6 +81,7 @@ internal static class EvalCommand
                 if (memory.HasVectors) indexDisplay.Done(string.Create(CultureInfo.InvariantCulture, $"{vectors:N0} embedded"));
                 string label = mode == RetrievalMode.Lexical ? "lexical (BM25)" : $"{mode.ToString().ToLowerInvariant()} ({chosen!.ModelId})";
                 label += result.GetValue(expansion) ? ", no expansion" : ", with expansion";
+                if (result.GetValue(views) && mode != RetrievalMode.Lexical) label += ", no sentence views";
                 var evaluator = new LocomoEvaluator((q, stream, k, token) => memory.SearchAsync(q, SearchFilter.ForStream(stream), k, mode, token));
                 int questions = samples.Sum(s => s.Questions.Count);
                 var askDisplay = new ProgressDisplay(display, "questions", TimeSpan.FromSeconds(1));
