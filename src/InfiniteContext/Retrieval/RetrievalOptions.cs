@@ -27,7 +27,7 @@ public sealed record RetrievalOptions
     /// <summary>
     /// BM25 length normalization of the lexical and temporal channels. Lower than the textbook 0.75: chat turns are
     /// short, and full normalization lifts a five-word reply that repeats one query word over the statement that
-    /// holds the fact (LoCoMo dev R@25 0.903 -> 0.915, flat over 0.0-0.3; docs/BENCHMARKS.md, round 4).
+    /// holds the fact (LoCoMo dev R@25 0.903 -> 0.915 with entry vectors alone, flat over b 0.0-0.3; docs/BENCHMARKS.md, round 4).
     /// </summary>
     public double Bm25B { get; init; } = 0.3;
 
