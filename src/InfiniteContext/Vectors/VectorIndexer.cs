@@ -125,22 +125,31 @@ public sealed class VectorIndexer : IAsyncDisposable
     {
         long entriesCovered = _store.CoveredSeq;
         long partsCovered = _parts?.CoveredSeq ?? long.MaxValue;
-        // One model call: every entry's own text (a part's blend needs its entry's vector, so entries whose vector is
-        // stored already are embedded again when their parts are pending), then each pending entry's sentence views.
+        // One model call: the own text of every entry that needs its vector (a part's blend needs its entry's vector too,
+        // so an entry whose vector is stored already is embedded again when it has parts pending), then the parts.
+        var views = new IReadOnlyList<string>[batch.Count];
         var texts = new List<string>(batch.Count * 2);
-        foreach (var e in batch) texts.Add(Retrieval.RetrievalText.For(e));
-        var partsOf = new List<(int Entry, int Part)>();
+        var ownAt = new int[batch.Count];
         for (int i = 0; i < batch.Count; i++)
         {
-            if (batch[i].Seq <= partsCovered) continue;
-            var views = Retrieval.RetrievalText.Parts(batch[i]);
-            for (int p = 0; p < views.Count; p++)
+            views[i] = batch[i].Seq > partsCovered ? Retrieval.RetrievalText.Parts(batch[i]) : [];
+            ownAt[i] = -1;
+            if (batch[i].Seq > entriesCovered || views[i].Count > 0)
             {
-                texts.Add(views[p]);
-                partsOf.Add((i, p));
+                ownAt[i] = texts.Count;
+                texts.Add(Retrieval.RetrievalText.For(batch[i]));
             }
         }
-        var vectors = await _generator.GenerateAsync(texts, cancellationToken: cancellationToken);
+        var partsOf = new List<(int Entry, int Part, int At)>();
+        for (int i = 0; i < batch.Count; i++)
+        {
+            for (int p = 0; p < views[i].Count; p++)
+            {
+                partsOf.Add((i, p, texts.Count));
+                texts.Add(views[i][p]);
+            }
+        }
+        var vectors = texts.Count == 0 ? new GeneratedEmbeddings<Embedding<float>>() : await _generator.GenerateAsync(texts, cancellationToken: cancellationToken);
         if (vectors.Count != texts.Count) throw new InvalidOperationException($"The embedding model returned {vectors.Count} vectors for {texts.Count} texts.");
         var streamIds = new int[batch.Count];
         for (int i = 0; i < batch.Count; i++)
@@ -155,12 +164,11 @@ public sealed class VectorIndexer : IAsyncDisposable
             {
                 // Parts first: a crash before the entry vectors leaves parts the marker covers and entries the indexer redoes.
                 var parts = new List<(long, int, int, ReadOnlyMemory<float>)>(partsOf.Count);
-                for (int k = 0; k < partsOf.Count; k++)
+                foreach (var (i, p, at) in partsOf)
                 {
-                    var (i, p) = partsOf[k];
                     if (!Keep(i)) continue;
-                    var own = vectors[i].Vector.Span;
-                    var sentence = vectors[batch.Count + k].Vector.Span;
+                    var own = vectors[ownAt[i]].Vector.Span;
+                    var sentence = vectors[at].Vector.Span;
                     var blend = new float[own.Length];
                     for (int d = 0; d < blend.Length; d++) blend[d] = 0.5f * (own[d] + sentence[d]);
                     parts.Add((batch[i].Seq, p, streamIds[i], blend));
@@ -169,7 +177,7 @@ public sealed class VectorIndexer : IAsyncDisposable
             }
             var records = new List<(long, int, ReadOnlyMemory<float>)>(batch.Count);
             for (int i = 0; i < batch.Count; i++)
-                if (batch[i].Seq > entriesCovered && Keep(i)) records.Add((batch[i].Seq, streamIds[i], vectors[i].Vector));
+                if (batch[i].Seq > entriesCovered && Keep(i)) records.Add((batch[i].Seq, streamIds[i], vectors[ownAt[i]].Vector));
             if (records.Count > 0) _store.Append(records);
             return records.Count;
         }

@@ -127,29 +127,31 @@ public sealed class PartVectorsTests : IDisposable
     {
         var fake = new HashingEmbeddingGenerator();
         string store = _dir.File("store");
-        var entries = Enumerable.Range(0, 70).Select(k => new NewEntry { Stream = "s", ExternalId = $"c{k}", Text = Chatty(k) }).ToList();
+        var entries = Enumerable.Range(0, 70).Select(k => new NewEntry { Stream = "s", ExternalId = $"c{k}", Text = Chatty(k) })
+            .Concat(Enumerable.Range(0, 5).Select(k => new NewEntry { Stream = "s", ExternalId = $"one{k}", Text = $"The guinea pig needs fresh hay {k}" }))
+            .ToList();
         await using (var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions
         {
             Embeddings = fake, BackgroundVectorIndexing = false, Retrieval = new RetrievalOptions { SentenceViews = false },
         }))
         {
             await memory.IngestAsync(entries);
-            (await memory.IndexVectorsAsync()).ShouldBe(70);
+            (await memory.IndexVectorsAsync()).ShouldBe(75);
         }
         File.Exists(Path.Combine(store, "index", "vectors", "fake-hash-64.parts.vec")).ShouldBeFalse();
-        fake.DocumentsEmbedded.ShouldBe(70);
+        fake.DocumentsEmbedded.ShouldBe(75);
         await using (var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = fake, BackgroundVectorIndexing = false }))
         {
             var before = await memory.GetStatsAsync();
-            before.Vectors.ShouldBe(70);
-            before.VectorsPending.ShouldBe(70); // their sentence views are
+            before.Vectors.ShouldBe(75);
+            before.VectorsPending.ShouldBe(75); // their sentence views are
             (await memory.IndexVectorsAsync()).ShouldBe(0); // no entry vector added
             var after = await memory.GetStatsAsync();
-            after.Vectors.ShouldBe(70);
+            after.Vectors.ShouldBe(75);
             after.VectorParts.ShouldBe(210);
             after.VectorsPending.ShouldBe(0);
-            // Each turn once more (its blend needs its vector) and its three sentences.
-            fake.DocumentsEmbedded.ShouldBe(70 + 70 + 210);
+            // Each chatty turn once more (its blends need its vector) and its three sentences; single sentences not again.
+            fake.DocumentsEmbedded.ShouldBe(75 + 70 + 210);
 
             await memory.ForgetAsync("s", "c5");
             (await memory.GetStatsAsync()).VectorParts.ShouldBe(207);
