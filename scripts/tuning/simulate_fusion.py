@@ -11,6 +11,10 @@ engine's to the third decimal. Tune on the dev file only; every fitted setting i
     python3 scripts/tuning/simulate_fusion.py /tmp/dump.jsonl            # the sweep tables of BENCHMARKS.md
     python3 scripts/tuning/simulate_fusion.py /tmp/dump.jsonl --cv       # leave-one-conversation-out of the chosen grid
     python3 scripts/tuning/simulate_fusion.py /tmp/dump.jsonl --misses   # the default's misses, question by question
+    python3 scripts/tuning/simulate_fusion.py /tmp/dump.jsonl --calibrate  # refit ConfidenceModel, reliability table
+
+The dump carries each turn's and question's analyzed terms, so the lexical channel can be re-scored with other BM25
+parameters (variants and grid points with a "bm25": (k1, b) key).
 """
 import collections
 import json
@@ -24,20 +28,21 @@ CATEGORIES = {1: "MultiHop", 2: "Temporal", 3: "OpenDomain", 4: "SingleHop", 5: 
 
 # RetrievalOptions' defaults, by the engine's names.
 DEFAULTS = dict(
-    candidates=100, lexical_weight=1.0, dense_weight=1.0, temporal_weight=0.5, agreement=0.25,
+    candidates=100, lexical_weight=1.0, dense_weight=1.0, temporal_weight=1.0, agreement=0.25,
     expansion=True, seeds=10, window=2, neighbour_share=0.4,
     content_prior=0.6, speaker_prior=0.25, question_prior=0.5, session_share=0.5,
-    lead_sessions=5, lead_second=0.6, lead_votes=0.2, lead_depth=10,
+    lead_sessions=5, lead_second=0.4, lead_votes=0.2, lead_depth=10,
 )
 
 
 class Turn:
-    __slots__ = ("sample", "id", "seq", "session", "speaker", "tokens", "text", "index", "question")
+    __slots__ = ("sample", "id", "seq", "session", "speaker", "tokens", "text", "index", "question", "terms")
 
     def __init__(self, d, index):
         self.sample, self.id, self.seq, self.session = d["sample"], d["id"], d["seq"], d["session"]
         self.speaker, self.tokens, self.text, self.index = d.get("speaker") or "", d["tokens"], d["text"], index
         self.question = is_question(d["text"], d.get("speaker"))
+        self.terms = d.get("terms")
 
 
 def is_question(text, speaker=None):
@@ -63,6 +68,41 @@ def load(dump_path):
         else:
             questions.append(d)
     return turns, by_sample, questions
+
+
+class Bm25:
+    """The lexical channel re-scored from the dump's analyzed terms with other BM25 parameters: the engine's formula
+    (Bm25.cs: idf log(1 + (N - df + 0.5) / (df + 0.5)) x query-term count x (k1 + 1), statistics over the question's
+    conversation), so at the engine's own k1 and b it gives the dumped scores. The temporal channel keeps its dumped
+    scores (its statistics depend on the time range)."""
+
+    def __init__(self, conv):
+        self.ids = [t.id for t in conv]
+        self.tf = [collections.Counter(t.terms) for t in conv]
+        self.length = [len(t.terms) for t in conv]
+        self.avgdl = max(1.0, sum(self.length) / max(1, len(conv)))
+        self.postings = collections.defaultdict(list)
+        for j, c in enumerate(self.tf):
+            for term, f in c.items():
+                self.postings[term].append((j, f))
+
+    def search(self, terms, k1, b):
+        scores = collections.defaultdict(float)
+        n = len(self.ids)
+        for term, count in collections.Counter(terms).items():
+            plist = self.postings.get(term)
+            if not plist:
+                continue
+            w = math.log(1 + (n - len(plist) + 0.5) / (len(plist) + 0.5)) * count * (k1 + 1)
+            for j, f in plist:
+                scores[j] += w * f / (f + k1 * (1 - b + b * self.length[j] / self.avgdl))
+        return sorted(([self.ids[j], s] for j, s in scores.items()), key=lambda x: -x[1])
+
+
+def rescore_lexical(questions, by_sample, k1, b):
+    """The questions with their lexical channel re-scored at (k1, b); needs a dump with analyzed terms."""
+    indexes = {s: Bm25(conv) for s, conv in by_sample.items()}
+    return [dict(q, lexical=indexes[q["sample"]].search(q["terms"], k1, b)) for q in questions]
 
 
 def zscores(ranked, n):
@@ -154,6 +194,63 @@ def rank(q, turns, by_sample, p):
     return episode_lead(q, ranked, lifted, floor, turns, p)
 
 
+def channel_scores(q, p):
+    """ConsensusRanker's score per candidate (z-scores, floors, agreement; no prior), the floor, and the channel count:
+    what ConfidenceModel maps to a probability."""
+    channels = [(q["lexical"], p["lexical_weight"]), (q["dense"], p["dense_weight"])]
+    if p["temporal_weight"] > 0 and q.get("temporal"):
+        channels.append((q["temporal"], p["temporal_weight"]))
+    std, floor = [], 0.0
+    for ranked, weight in channels:
+        z, f = zscores(ranked, p["candidates"])
+        std.append((z, f, weight))
+        floor += weight * f
+    scores = {}
+    for i in set().union(*(z for z, _, _ in std)):
+        found = sum(1 for z, _, _ in std if i in z)
+        scores[i] = sum(w * z.get(i, f) for z, f, w in std) + p["agreement"] * max(0, found - 1)
+    return scores, floor, len(channels)
+
+
+def calibrate(questions, turns, by_sample, params):
+    """Refits ConfidenceModel: logistic regression of 'hit is an evidence turn' on channel score / channel count over
+    the top-10 hits of every question (Newton's method), and prints A, B and the reliability table the engine prints."""
+    p = DEFAULTS | params
+    data = []
+    for q in questions:
+        evidence = scorable(q, turns)
+        if not evidence:
+            continue
+        scores, floor, count = channel_scores(q, p)
+        for i in rank(q, turns, by_sample, p)[:10]:
+            data.append((scores.get(i, floor) / count, 1.0 if i in evidence else 0.0))
+    a, b = -3.0, 0.5
+    for _ in range(50):
+        ga = gb = haa = hab = hbb = 0.0
+        for x, y in data:
+            pr = 1 / (1 + math.exp(-(a + b * x)))
+            ga += y - pr
+            gb += (y - pr) * x
+            w = pr * (1 - pr)
+            haa += w
+            hab += w * x
+            hbb += w * x * x
+        det = haa * hbb - hab * hab
+        a += (hbb * ga - hab * gb) / det
+        b += (haa * gb - hab * ga) / det
+    print(f"A = {a:.3f}, B = {b:.3f} over {len(data)} top-10 hits")
+    print("| confidence | top-10 hits | observed evidence rate |")
+    print("| --- | ---: | ---: |")
+    bins = collections.defaultdict(lambda: [0, 0.0])
+    for x, y in data:
+        c = round(1 / (1 + math.exp(-(a + b * x))), 4)
+        k = min(9, int(c * 10))
+        bins[k][0] += 1
+        bins[k][1] += y
+    for k in sorted(bins):
+        print(f"| {k / 10:.1f}-{(k + 1) / 10:.1f} | {bins[k][0]} | {bins[k][1] / bins[k][0]:.3f} |")
+
+
 def episode_lead(q, ranked, own, floor, turns, p):
     """EpisodeLead: among the first lead_sessions sessions, best + lead_second x second best + lead_votes x (hits among
     each channel's first lead_depth) picks the session whose best entry moves to first place."""
@@ -195,9 +292,22 @@ def session_of(turn_id):
     return turn_id.split(":")[0]
 
 
+_RESCORED = {}
+
+
 def evaluate(questions, turns, by_sample, params, samples=None):
     """Overall and per-category R@k and session Hit@1 (a dict name -> [R@1, R@5, R@10, R@25, S@1, count])."""
     p = DEFAULTS | params
+    if "bm25" in p:  # (k1, b): the lexical channel re-scored from the dump's terms
+        key = (id(questions), p["bm25"])
+        if key not in _RESCORED:
+            _RESCORED[key] = rescore_lexical(questions, by_sample, *p["bm25"])
+        questions = _RESCORED[key]
+    if p.get("sentence_views") is False:  # the dense channel over the entry vectors alone
+        key = (id(questions), "dense_entry")
+        if key not in _RESCORED:
+            _RESCORED[key] = [dict(q, dense=q.get("dense_entry") or []) for q in questions]
+        questions = _RESCORED[key]
     totals = collections.defaultdict(lambda: [0.0] * 6)
     for q in questions:
         if samples is not None and q["sample"] not in samples:
@@ -272,23 +382,29 @@ def print_misses(questions, turns, by_sample, params):
 
 VARIANTS = [
     ("simulated default", {}),
+    ("no sentence views (entry vectors only)", {"sentence_views": False}),
+    ("round 3's default (BM25 b 0.75, temporal 0.5, lead second 0.6, no sentence views)",
+     {"bm25": (1.2, 0.75), "temporal_weight": 0.5, "lead_second": 0.6, "sentence_views": False}),
+    ("BM25 b 0.75 (textbook)", {"bm25": (1.2, 0.75)}),
+    ("BM25 b 0.5", {"bm25": (1.2, 0.5)}),
+    ("BM25 b 0.2", {"bm25": (1.2, 0.2)}),
+    ("BM25 b 0.0", {"bm25": (1.2, 0.0)}),
+    ("BM25 k1 0.9", {"bm25": (0.9, 0.3)}),
+    ("BM25 k1 1.6", {"bm25": (1.6, 0.3)}),
+    ("temporal weight 0.5", {"temporal_weight": 0.5}),
+    ("lead second 0.6", {"lead_second": 0.6}),
     ("no episode lead", {"lead_sessions": 0}),
     ("episode lead without votes", {"lead_votes": 0}),
     ("episode lead without the second best", {"lead_second": 0}),
-    ("episode lead over 3 sessions", {"lead_sessions": 3}),
-    ("episode lead over 10 sessions", {"lead_sessions": 10}),
     ("no question prior", {"question_prior": 0}),
-    ("question prior 1.0", {"question_prior": 1.0}),
-    ("speaker prior 0.5 (before)", {"speaker_prior": 0.5}),
     ("no speaker prior", {"speaker_prior": 0}),
     ("no content prior", {"content_prior": 0}),
     ("no prior", {"speaker_prior": 0, "content_prior": 0, "question_prior": 0}),
-    ("main before this round (speaker 0.5, no question prior, no lead)", {"speaker_prior": 0.5, "question_prior": 0, "lead_sessions": 0}),
 ]
 
-# The grid the defaults were chosen from; --cv scores it leave-one-conversation-out.
-GRID = [dict(lead_second=a, lead_votes=b, question_prior=qp, speaker_prior=sp)
-        for a in (0.4, 0.6, 0.8, 1.0) for b in (0.1, 0.2, 0.3) for qp in (0.0, 0.5, 1.0) for sp in (0.25, 0.5)]
+# The grid round 4's defaults were chosen from; --cv scores it leave-one-conversation-out (BM25 needs a dump with terms).
+GRID = [dict(sentence_views=sv, bm25=(1.2, b), lead_second=a, lead_votes=v, temporal_weight=t)
+        for sv in (True, False) for b in (0.2, 0.3, 0.75) for a in (0.4, 0.6) for v in (0.1, 0.2, 0.3) for t in (0.5, 1.0)]
 
 
 def main():
@@ -296,11 +412,16 @@ def main():
     if "--misses" in sys.argv:
         print_misses(questions, turns, by_sample, {})
         return
+    if "--calibrate" in sys.argv:
+        calibrate(questions, turns, by_sample, {})
+        return
     if "--cv" in sys.argv:
-        for name, grid in [("lead weights, priors and speaker prior (the whole grid)", GRID),
-                           ("lead weights only (priors at their defaults)",
-                            [g for g in GRID if g["question_prior"] == DEFAULTS["question_prior"] and g["speaker_prior"] == DEFAULTS["speaker_prior"]]),
-                           ("priors only, no episode lead", [dict(g, lead_sessions=0) for g in GRID if g["lead_second"] == 0.6 and g["lead_votes"] == 0.2])]:
+        at_default = ("lead_second", "lead_votes", "temporal_weight")
+        for name, grid in [("sentence views, BM25 b, lead weights and temporal weight (the whole grid)", GRID),
+                           ("sentence views and BM25 b only (the rest at the default)",
+                            [g for g in GRID if all(g[k] == DEFAULTS[k] for k in at_default)]),
+                           ("lead weights and temporal weight only, round 3's channels (no sentence views, BM25 b 0.75)",
+                            [g for g in GRID if g["bm25"][1] == 0.75 and not g["sentence_views"]])]:
             pooled, chosen = loco(questions, turns, by_sample, grid)
             print(row(f"LOCO-CV, {name}", pooled))
             for held, params in chosen.items():
@@ -316,6 +437,10 @@ def main():
     print("| variant | R@1 | R@5 | R@10 | R@25 | session Hit@1 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, params in VARIANTS:
+        if "bm25" in params and turns and next(iter(turns.values())).terms is None:
+            continue  # a dump without analyzed terms cannot re-score BM25
+        if params.get("sentence_views") is False and not any(q.get("dense_entry") for q in questions):
+            continue  # a dump without the entry-only dense channel
         print(row(name, evaluate(questions, turns, by_sample, params)["overall"]))
 
 

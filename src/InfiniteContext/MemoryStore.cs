@@ -23,6 +23,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly MemoryStoreOptions _options;
     private VectorStore? _vectors;
+    private PartVectors? _parts;
     private VectorIndexer? _indexer;
 
     private MemoryStore(string directory, StoreLock? storeLock, SqliteLogStore log, ILexicalIndex lexical, ITokenCounter tokenCounter, MemoryStoreOptions options)
@@ -84,7 +85,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             }
             var tokenCounter = TiktokenCounter.Get(settings.Tokenizer);
             log = await SqliteLogStore.OpenAsync(logPath, options.ReadOnly, cancellationToken);
-            lexical = OpenLexical(directory, options.ReadOnly, options.MaxIndexTailPostings);
+            lexical = OpenLexical(directory, options.ReadOnly, LexicalOptions(options));
             var store = new MemoryStore(directory, storeLock, log, lexical, tokenCounter, options);
             if (options.Embeddings is { } generator) await store.OpenVectorsAsync(generator, cancellationToken);
             await store.CatchUpAsync(cancellationToken);
@@ -100,23 +101,27 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         }
     }
 
-    private static ILexicalIndex OpenLexical(string directory, bool readOnly, long maxTailPostings)
+    /// <summary>The lexical index's settings: BM25's parameters are retrieval's (<see cref="RetrievalOptions.Bm25K1"/>, <see cref="RetrievalOptions.Bm25B"/>); they apply at query time, so changing them needs no reindex.</summary>
+    private static LexicalIndexOptions LexicalOptions(MemoryStoreOptions options) =>
+        new() { MaxTailPostings = options.MaxIndexTailPostings, K1 = options.Retrieval.Bm25K1, B = options.Retrieval.Bm25B };
+
+    private static ILexicalIndex OpenLexical(string directory, bool readOnly, LexicalIndexOptions options)
     {
         string dir = LexicalDirectory(directory);
         if (!readOnly) System.IO.Directory.CreateDirectory(dir);
         var analyzer = new EnglishAnalyzer();
         try
         {
-            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = readOnly, MaxTailPostings = maxTailPostings });
+            return SegmentedLexicalIndex.Open(dir, analyzer, options with { ReadOnly = readOnly });
         }
         catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException)
         {
             // A damaged index (or one missing a segment file) is derived data: start it empty and let catch-up rebuild it from the log
             // (on disk for a writer, in memory for a reader, which never writes).
-            if (readOnly) return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { ReadOnly = true, IgnoreExisting = true, MaxTailPostings = maxTailPostings });
+            if (readOnly) return SegmentedLexicalIndex.Open(dir, analyzer, options with { ReadOnly = true, IgnoreExisting = true });
             System.IO.Directory.Delete(dir, recursive: true);
             System.IO.Directory.CreateDirectory(dir);
-            return SegmentedLexicalIndex.Open(dir, analyzer, new LexicalIndexOptions { MaxTailPostings = maxTailPostings });
+            return SegmentedLexicalIndex.Open(dir, analyzer, options with { ReadOnly = false });
         }
     }
 
@@ -136,7 +141,9 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             File.Delete(path); // damaged, and derived: recomputed from the log
             _vectors = VectorStore.Open(path, modelId, dimensions, readOnly: false, _options.VectorIndex);
         }
-        if (!IsReadOnly) _indexer = new VectorIndexer(_log, _vectors, generator);
+        if (_options.Retrieval.SentenceViews)
+            _parts = PartVectors.Open(path, modelId, dimensions, IsReadOnly, _options.VectorIndex);
+        if (!IsReadOnly) _indexer = new VectorIndexer(_log, _vectors, generator, parts: _parts);
     }
 
     /// <summary>Computes every missing vector now (what <c>infctx index --wait</c> runs); returns how many were added.</summary>
@@ -156,6 +163,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         {
             _lexical.Delete(forgotten);
             _vectors?.Delete(forgotten);
+            _parts?.Delete(forgotten);
         }
         var batch = new List<Entry>(4096);
         bool any = false;
@@ -275,7 +283,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         if (scope is null) return [];
         var options = _options.Retrieval;
         var effective = _vectors is null ? RetrievalMode.Lexical : mode ?? options.Mode;
-        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options);
+        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options, _parts);
         return await retriever.SearchAsync(query, filter, scope, top, effective, cancellationToken);
     }
 
@@ -293,7 +301,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         if (scope is null) return [];
         var options = _options.Retrieval;
         var effective = _vectors is null ? RetrievalMode.Lexical : mode ?? options.Mode;
-        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options);
+        var retriever = new HybridRetriever(_log, () => _lexical, _vectors, _options.Embeddings, options, _parts);
         return await retriever.ChannelsAsync(query, filter, scope, candidates, effective, cancellationToken);
     }
 
@@ -342,6 +350,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
                 _lexical.Delete(seqs);
                 _lexical.Flush();
                 _vectors?.Delete(seqs);
+                _parts?.Delete(seqs);
             }
             return seqs;
         }
@@ -361,7 +370,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             _lexical.Dispose();
             string dir = LexicalDirectory(Directory);
             if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
-            var fresh = OpenLexical(Directory, readOnly: false, _options.MaxIndexTailPostings);
+            var fresh = OpenLexical(Directory, readOnly: false, LexicalOptions(_options));
             _lexical = fresh;
             long done = 0;
             var batch = new List<Entry>(4096);
@@ -399,7 +408,8 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         {
             VectorModel = _vectors?.ModelId,
             Vectors = _vectors?.Count ?? 0,
-            VectorsPending = _vectors is null ? 0 : await _log.CountAfterAsync(_vectors.CoveredSeq, cancellationToken),
+            VectorParts = _parts?.Count ?? 0,
+            VectorsPending = _vectors is null ? 0 : await _log.CountAfterAsync(Math.Min(_vectors.CoveredSeq, _parts?.CoveredSeq ?? long.MaxValue), cancellationToken),
         };
     }
 
@@ -411,6 +421,7 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
         {
             _lexical.Dispose();
             _vectors?.Dispose();
+            _parts?.Dispose();
             await _log.DisposeAsync();
             _lock?.Dispose();
         }

@@ -20,4 +20,7 @@ public sealed record StoreStats(
     public long Vectors { get; init; }
     /// <summary>Entries still waiting for a vector.</summary>
     public long VectorsPending { get; init; }
+
+    /// <summary>Sentence-view vectors beside the entries' own (<see cref="Vectors.PartVectors"/>; 0 when sentence views are off).</summary>
+    public long VectorParts { get; init; }
 }

@@ -97,6 +97,8 @@ public sealed class EvalCommandTests : IDisposable
         var turnIds = turns.Select(t => (t.GetProperty("sample").GetString(), t.GetProperty("id").GetString())).ToHashSet();
         turnIds.Count.ShouldBe(36);
         turns.ShouldAllBe(t => t.GetProperty("tokens").GetInt32() > 0 && t.GetProperty("session").GetString()!.Length > 0);
+        // Analyzed terms, so the simulator can re-score BM25 with other parameters.
+        turns.ShouldAllBe(t => t.GetProperty("terms").GetArrayLength() > 0);
         var lines = all.Where(l => l.GetProperty("kind").GetString() == "question").ToList();
         lines.Count.ShouldBe(6);
         foreach (var line in lines)
@@ -108,6 +110,7 @@ public sealed class EvalCommandTests : IDisposable
             hits.ShouldAllBe(h => turnIds.Contains(ValueTuple.Create<string?, string?>(sample, h.Id)));
             hits.Select(h => h.Score).ShouldBe(hits.Select(h => h.Score).OrderByDescending(x => x));
             hits.ShouldAllBe(h => h.Score > 0); // raw BM25, not z-scores shifted by a floor
+            line.GetProperty("terms").GetArrayLength().ShouldBeGreaterThan(0);
             line.GetProperty("dense").GetArrayLength().ShouldBe(0);
             line.GetProperty("temporal").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Array);
         }

@@ -6,6 +6,7 @@ using InfiniteContext.Cli.Output;
 using InfiniteContext.Evaluation;
 using InfiniteContext.Ingest;
 using InfiniteContext.Retrieval;
+using InfiniteContext.Text;
 using Microsoft.Extensions.AI;
 
 namespace InfiniteContext.Cli.Commands;
@@ -32,12 +33,13 @@ internal static class EvalCommand
         var retrieval = Models.RetrievalOption();
         var endpoint = new EndpointSettings.Options();
         var expansion = new Option<bool>("--no-expansion") { Description = "Rank without temporal-contiguity expansion and session aggregation (for ablations)." };
+        var views = new Option<bool>("--no-sentence-views") { Description = "Embed and score entries by their own vector only, without sentence views (for ablations and indexing cost)." };
         var dump = new Option<FileInfo?>("--dump-candidates")
         {
             Description = "Also write, per question, the turns of its conversation each channel alone ranks (BM25 alone, dense alone; no top-k cut), as JSON lines for offline fusion experiments (scripts/tuning).",
         };
         var progress = CommonOptions.Progress();
-        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion, progress, dump };
+        var cmd = new Command("locomo", "Turn-level evidence Recall@1/5/10/25 and session Hit@1, overall and per category.") { file, store, json, model, retrieval, expansion, views, progress, dump };
         endpoint.AddTo(cmd);
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -57,7 +59,7 @@ internal static class EvalCommand
                 {
                     Embeddings = mode == RetrievalMode.Lexical ? null : generator,
                     BackgroundVectorIndexing = false,
-                    Retrieval = new RetrievalOptions { Mode = mode, Expansion = !result.GetValue(expansion) },
+                    Retrieval = new RetrievalOptions { Mode = mode, Expansion = !result.GetValue(expansion), SentenceViews = !result.GetValue(views) },
                 }, ct);
                 if (generator is not null) Models.Remember(memory.Directory, chosen!, generator);
                 var display = result.GetValue(progress);
@@ -79,6 +81,7 @@ internal static class EvalCommand
                 if (memory.HasVectors) indexDisplay.Done(string.Create(CultureInfo.InvariantCulture, $"{vectors:N0} embedded"));
                 string label = mode == RetrievalMode.Lexical ? "lexical (BM25)" : $"{mode.ToString().ToLowerInvariant()} ({chosen!.ModelId})";
                 label += result.GetValue(expansion) ? ", no expansion" : ", with expansion";
+                if (result.GetValue(views) && mode != RetrievalMode.Lexical) label += ", no sentence views";
                 var evaluator = new LocomoEvaluator((q, stream, k, token) => memory.SearchAsync(q, SearchFilter.ForStream(stream), k, mode, token));
                 int questions = samples.Sum(s => s.Questions.Count);
                 var askDisplay = new ProgressDisplay(display, "questions", TimeSpan.FromSeconds(1));
@@ -127,16 +130,24 @@ internal static class EvalCommand
 
     /// <summary>
     /// What offline tuning (scripts/tuning/simulate_fusion.py) re-simulates fusion from: first one line per turn
-    /// (<c>"kind": "turn"</c>: id, seq, session, speaker, token count, time, the text retrieval sees), then one line per
-    /// question (<c>"kind": "question"</c>) with each channel's own ranking over the question's conversation and its raw
+    /// (<c>"kind": "turn"</c>: id, seq, session, speaker, token count, time, the text retrieval sees and its analyzed terms,
+    /// so BM25 can be re-scored with other parameters), then one line per
+    /// question (<c>"kind": "question"</c>, with its analyzed terms) with each channel's own ranking over the question's conversation and its raw
     /// scores (BM25, cosine; no z-scores, prior, fusion, expansion or recency step, no top-k cut): <c>lexical</c>,
-    /// <c>dense</c> (with a model) and <c>temporal</c> (BM25 within the range the question names; empty when it names none).
+    /// <c>dense</c> (with a model; entries scored with their sentence views), <c>dense_entry</c> (the same over the entry
+    /// vectors alone) and <c>temporal</c> (BM25 within the range the question names; empty when it names none).
     /// A read-only open beside the writer.
     /// </summary>
     private static async Task DumpCandidatesAsync(string directory, IEmbeddingGenerator<string, Embedding<float>>? generator, IReadOnlyList<LocomoSample> samples, FileInfo file, CancellationToken ct)
     {
         await using var reader = await MemoryStore.OpenAsync(directory, new MemoryStoreOptions { ReadOnly = true, Embeddings = generator }, ct);
+        // The dense channel without sentence views too (entry vectors only), for the ablation.
+        await using var entriesOnly = generator is null ? null : await MemoryStore.OpenAsync(directory, new MemoryStoreOptions
+        {
+            ReadOnly = true, Embeddings = generator, Retrieval = new RetrievalOptions { SentenceViews = false },
+        }, ct);
         await using var output = new StreamWriter(file.FullName);
+        var analyzer = new EnglishAnalyzer();
         foreach (var sample in samples)
         {
             var turns = await reader.Log.GetRecentAsync(sample.SampleId, int.MaxValue, null, ct);
@@ -155,6 +166,7 @@ internal static class EvalCommand
                     tokens = e.Tokens,
                     time = e.Time,
                     text = RetrievalText.For(e),
+                    terms = analyzer.Terms(RetrievalText.For(e)),
                 }, WireJson.Options));
             }
             var filter = SearchFilter.ForStream(sample.SampleId);
@@ -162,18 +174,21 @@ internal static class EvalCommand
             foreach (var q in sample.Questions)
             {
                 var channels = await reader.RankChannelsAsync(q.Question, filter, all, generator is null ? RetrievalMode.Lexical : RetrievalMode.Fused, ct);
-                object[] Ranked(string name) => channels.Where(c => c.Name == name).SelectMany(c => c.Hits)
+                var plainDense = entriesOnly is null ? [] : await entriesOnly.RankChannelsAsync(q.Question, filter, all, RetrievalMode.Dense, ct);
+                object[] Ranked(IEnumerable<RankingChannel> from, string name) => from.Where(c => c.Name == name).SelectMany(c => c.Hits)
                     .Select(h => (object)new object?[] { ids.GetValueOrDefault(h.Seq), Math.Round(h.Score, 6) }).ToArray();
                 await output.WriteLineAsync(JsonSerializer.Serialize(new
                 {
                     kind = "question",
                     sample = sample.SampleId,
                     question = q.Question,
+                    terms = analyzer.Terms(q.Question),
                     category = (int)q.Category,
                     evidence = q.Evidence,
-                    lexical = Ranked("lexical"),
-                    dense = Ranked("dense"),
-                    temporal = Ranked("temporal"),
+                    lexical = Ranked(channels, "lexical"),
+                    dense = Ranked(channels, "dense"),
+                    dense_entry = Ranked(plainDense, "dense"),
+                    temporal = Ranked(channels, "temporal"),
                 }, WireJson.Options));
             }
         }

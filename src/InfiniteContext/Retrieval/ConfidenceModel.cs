@@ -10,8 +10,10 @@ namespace InfiniteContext.Retrieval;
 public static class ConfidenceModel
 {
     // P(evidence) = 1 / (1 + exp(-(A + B * fusedScore / channels))), fitted by logistic regression on the
-    // top-10 fused hits of the 495 dev questions (4,950 hits).
-    internal const double A = -3.435, B = 0.615;
+    // top-10 hits of the 495 dev questions (4,950 hits) of the default configuration: scripts/tuning/simulate_fusion.py
+    // --calibrate. Refit 2026-12-02 when BM25's b went to 0.3, the temporal weight to 1.0 and the dense channel
+    // gained sentence views (was A -3.435, B 0.615).
+    internal const double A = -3.619, B = 0.673;
 
     public static double ForHit(double fusedScore, int channels)
     {

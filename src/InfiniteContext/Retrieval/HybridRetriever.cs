@@ -18,7 +18,8 @@ internal sealed class HybridRetriever(
     Func<ILexicalIndex> lexical,
     VectorStore? vectors,
     IEmbeddingGenerator<string, Embedding<float>>? embeddings,
-    RetrievalOptions options)
+    RetrievalOptions options,
+    PartVectors? parts = null)
 {
     private static readonly EmbeddingGenerationOptions QueryInput = new() { AdditionalProperties = new() { ["input_type"] = "query" } };
 
@@ -90,7 +91,7 @@ internal sealed class HybridRetriever(
             // The vector scan knows streams only: other filters restrict it to the seqs the log says pass them.
             bool restricted = filter.From is not null || filter.To is not null || filter.Role is not null || filter.Speaker is not null || filter.Session is not null;
             var allowed = restricted ? await log.GetMatchingSeqsAsync(scope.StreamIds, filter, cancellationToken) : null;
-            channels.Add(new RankingChannel("dense", vectors.Search(embedding.Vector.Span, scope.StreamIds, n, allowed), options.DenseWeight));
+            channels.Add(new RankingChannel("dense", DenseSearch(embedding.Vector.Span, scope.StreamIds, n, allowed), options.DenseWeight));
         }
         // Most queries name no time: only those that do pay for reading the stream's newest entry.
         if (options.TemporalWeight > 0 && filter.From is null && filter.To is null && TimeExpressionParser.MentionsTime(query)
@@ -102,6 +103,35 @@ internal sealed class HybridRetriever(
         }
 
         return channels;
+    }
+
+    /// <summary>
+    /// The dense channel: each entry's cosine, or where its sentence views are stored the best of its own vector and its
+    /// part blends (<see cref="PartVectors"/>). Exact: an entry among the best <paramref name="n"/> by that maximum is
+    /// among the best <paramref name="n"/> of the entry vectors or of the parts; one found through its parts only has its
+    /// own cosine looked up.
+    /// </summary>
+    private IReadOnlyList<Indexing.ScoredDoc> DenseSearch(ReadOnlySpan<float> query, IReadOnlySet<int>? streamIds, int n, IReadOnlySet<long>? allowed)
+    {
+        var own = vectors!.Search(query, streamIds, n, allowed);
+        if (parts is null || !options.SentenceViews || parts.Count == 0) return own;
+        var best = new Dictionary<long, double>(own.Count * 2);
+        foreach (var d in own) best[d.Seq] = d.Score;
+        var partsOnly = new HashSet<long>();
+        foreach (var d in parts.Search(query, streamIds, n, allowed))
+        {
+            if (best.TryGetValue(d.Seq, out double b)) best[d.Seq] = Math.Max(b, d.Score);
+            else
+            {
+                best[d.Seq] = d.Score;
+                partsOnly.Add(d.Seq);
+            }
+        }
+        if (partsOnly.Count > 0)
+            foreach (var d in vectors.Search(query, streamIds, partsOnly.Count, partsOnly))
+                best[d.Seq] = Math.Max(best[d.Seq], d.Score);
+        return best.Select(kv => new Indexing.ScoredDoc(kv.Key, kv.Value))
+            .OrderByDescending(d => d.Score).ThenByDescending(d => d.Seq).Take(n).ToList();
     }
 
     /// <summary>

@@ -21,11 +21,29 @@ public sealed record RetrievalOptions
     /// <summary>Candidates each channel contributes before fusion; also the population each channel's scores are standardized over.</summary>
     public int CandidatesPerChannel { get; init; } = 100;
 
+    /// <summary>BM25 term-frequency saturation of the lexical and temporal channels.</summary>
+    public double Bm25K1 { get; init; } = 1.2;
+
+    /// <summary>
+    /// BM25 length normalization of the lexical and temporal channels. Lower than the textbook 0.75: chat turns are
+    /// short, and full normalization lifts a five-word reply that repeats one query word over the statement that
+    /// holds the fact (LoCoMo dev R@25 0.903 -> 0.915 with entry vectors alone, flat over b 0.0-0.3; docs/BENCHMARKS.md, round 4).
+    /// </summary>
+    public double Bm25B { get; init; } = 0.3;
+
+    /// <summary>
+    /// The dense channel also embeds each sentence of a short multi-sentence entry (<see cref="RetrievalText.Parts"/>,
+    /// kept in <see cref="Vectors.PartVectors"/>) and scores an entry cos(entry) + 0.5 x max(0, cos(best sentence) - cos(entry)).
+    /// Costs about three extra vectors per chat turn at index time (and that much more to scan per query); false keeps one
+    /// vector per entry.
+    /// </summary>
+    public bool SentenceViews { get; init; } = true;
+
     public double LexicalWeight { get; init; } = 1.0;
     public double DenseWeight { get; init; } = 1.0;
 
     /// <summary>Weight of the temporal channel: BM25 restricted to the time range the query names ("in May", "last week").</summary>
-    public double TemporalWeight { get; init; } = 0.5;
+    public double TemporalWeight { get; init; } = 1.0;
 
     /// <summary>Added per extra channel that ranks an entry among its candidates: independent signals agreeing.</summary>
     public double AgreementBonus { get; init; } = 0.25;
@@ -61,7 +79,7 @@ public sealed record RetrievalOptions
     public int LeadSessions { get; init; } = 5;
 
     /// <summary>In <see cref="EpisodeLead"/>, weight of a session's second-best entry score beside its best.</summary>
-    public double LeadSecondWeight { get; init; } = 0.6;
+    public double LeadSecondWeight { get; init; } = 0.4;
 
     /// <summary>In <see cref="EpisodeLead"/>, added per hit among each channel's first <see cref="LeadVoteDepth"/> that lies in the session.</summary>
     public double LeadVoteWeight { get; init; } = 0.2;

@@ -347,6 +347,18 @@ public sealed class VectorStore : IDisposable
         }
     }
 
+    /// <summary>Removes every vector of a seq above <paramref name="seq"/> (rows are in seq order, so these are the last rows).</summary>
+    public int DeleteAfter(long seq)
+    {
+        var doomed = new List<long>();
+        lock (_gate)
+        {
+            int i = Array.BinarySearch(_seqs, 0, _count, seq + 1);
+            for (i = i >= 0 ? i : ~i; i < _count; i++) doomed.Add(_seqs[i]);
+        }
+        return Delete(doomed);
+    }
+
     private void Rewrite()
     {
         string tmp = _path + ".tmp";
