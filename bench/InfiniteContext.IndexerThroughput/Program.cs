@@ -12,7 +12,9 @@ namespace InfiniteContext.IndexerThroughput;
 /// and the background indexer draining a freshly ingested store of the same texts, side by side in one process,
 /// with the same model instance, in alternating rounds (so noise on a shared machine hits both sides alike).
 /// Minutes-long work, so a plain harness rather than BenchmarkDotNet.
-/// Usage: --data locomo-dev.json [--entries 2000] [--rounds 3] [--batch 64] [--model arctic-xs|minilm] [--work DIR] [--out results.jsonl]
+/// Three sides: the model over the entries' own texts (what the issue's target compares with), the model over exactly
+/// the texts the indexer sends it (each batch's entries and their sentence views), and the indexer.
+/// Usage: --data locomo-dev.json [--entries 2000] [--rounds 3] [--batch 64] [--model arctic-xs|minilm] [--no-sentence-views] [--work DIR] [--out results.jsonl]
 /// </summary>
 public static class Program
 {
@@ -27,6 +29,7 @@ public static class Program
         var model = (Arg(args, "--model") ?? "arctic-xs") == "minilm" ? EmbeddedModel.MiniLM : EmbeddedModel.ArcticXs;
         string work = Path.GetFullPath(Arg(args, "--work") ?? Path.Combine("artifacts", "indexer-throughput"));
         string? output = Arg(args, "--out");
+        bool sentenceViews = !args.Contains("--no-sentence-views");
         if (!File.Exists(data)) { Console.Error.WriteLine($"no data file at '{Path.GetFullPath(data)}' (--data)"); return 2; }
         Directory.CreateDirectory(work);
 
@@ -36,37 +39,62 @@ public static class Program
         string template = Path.Combine(work, "template");
         await IngestAsync(data, template, entries);
         var texts = new List<string>(entries);
+        var indexerBatches = new List<List<string>>();
         long tokens = 0;
         await using (var store = await MemoryStore.OpenAsync(template, new MemoryStoreOptions { ReadOnly = true }))
         {
+            var own = new List<string>();
+            var parts = new List<string>();
             await foreach (var e in store.Log.ReadAfterAsync(0, CancellationToken.None))
             {
                 texts.Add(RetrievalText.For(e));
                 tokens += e.Tokens;
+                // What VectorIndexer sends per batch: the entries' own texts, then their sentence views.
+                own.Add(texts[^1]);
+                if (sentenceViews) parts.AddRange(RetrievalText.Parts(e));
+                if (own.Count == batch)
+                {
+                    indexerBatches.Add([.. own, .. parts]);
+                    own.Clear();
+                    parts.Clear();
+                }
             }
+            if (own.Count > 0) indexerBatches.Add([.. own, .. parts]);
         }
-        Console.Error.WriteLine(string.Create(Inv, $"{texts.Count:N0} entries ({tokens:N0} o200k tokens) from {Path.GetFileName(data)}; model {EmbeddedSentenceGenerator.ModelId(model)}; batch {batch}; {Environment.ProcessorCount} cores"));
+        int indexerTexts = indexerBatches.Sum(b => b.Count);
+        Console.Error.WriteLine(string.Create(Inv, $"{texts.Count:N0} entries ({tokens:N0} o200k tokens) from {Path.GetFileName(data)}; model {EmbeddedSentenceGenerator.ModelId(model)}; batch {batch}; {Environment.ProcessorCount} cores; sentence views {(sentenceViews ? "on" : "off")}: the indexer embeds {indexerTexts:N0} texts ({(double)indexerTexts / texts.Count:0.00} per entry)"));
 
         // Warm-up: ONNX Runtime's first calls allocate and optimize.
         await generator.GenerateAsync(texts.Take(batch));
 
         var raw = new List<double>();
+        var same = new List<double>();
         var indexer = new List<double>();
         var rawCpu = new List<double>();
+        var sameCpu = new List<double>();
         var indexerCpu = new List<double>();
+        var rawBatches = Enumerable.Range(0, (texts.Count + batch - 1) / batch).Select(b => texts.GetRange(b * batch, Math.Min(batch, texts.Count - b * batch))).ToList();
         for (int round = 1; round <= rounds; round++)
         {
-            // ABBA order across rounds: neither side always runs first.
-            bool rawFirst = round % 2 == 1;
-            for (int side = 0; side < 2; side++)
+            // The starting side rotates across rounds: none always runs first.
+            for (int step = 0; step < 3; step++)
             {
-                if ((side == 0) == rawFirst)
+                int side = (round - 1 + step) % 3;
+                if (side == 0)
                 {
                     var cpu = Cpu();
-                    double s = await RawAsync(generator, texts, batch);
+                    double s = await RawAsync(generator, rawBatches);
                     rawCpu.Add(Cpu() - cpu);
                     raw.Add(texts.Count / s);
-                    Console.Error.WriteLine(string.Create(Inv, $"round {round} raw model: {s:0.00}s = {texts.Count / s:N1} entries/s, {rawCpu[^1]:0.00} CPU-s"));
+                    Console.Error.WriteLine(string.Create(Inv, $"round {round} raw model, entries' texts: {s:0.00}s = {texts.Count / s:N1} entries/s, {rawCpu[^1]:0.00} CPU-s"));
+                }
+                else if (side == 1)
+                {
+                    var cpu = Cpu();
+                    double s = await RawAsync(generator, indexerBatches);
+                    sameCpu.Add(Cpu() - cpu);
+                    same.Add(texts.Count / s);
+                    Console.Error.WriteLine(string.Create(Inv, $"round {round} raw model, indexer's texts: {s:0.00}s = {texts.Count / s:N1} entries/s, {sameCpu[^1]:0.00} CPU-s"));
                 }
                 else
                 {
@@ -74,7 +102,7 @@ public static class Program
                     if (Directory.Exists(dir)) Directory.Delete(dir, true);
                     CopyDirectory(template, dir);
                     var cpu = Cpu();
-                    var (s, added) = await IndexerAsync(generator, dir);
+                    var (s, added) = await IndexerAsync(generator, dir, sentenceViews);
                     indexerCpu.Add(Cpu() - cpu);
                     if (added != texts.Count) throw new InvalidOperationException($"the indexer added {added} vectors, expected {texts.Count}");
                     indexer.Add(added / s);
@@ -91,7 +119,7 @@ public static class Program
             string dir = Path.Combine(work, $"instant-{round}");
             if (Directory.Exists(dir)) Directory.Delete(dir, true);
             CopyDirectory(template, dir);
-            var (s, added) = await IndexerAsync(instant, dir);
+            var (s, added) = await IndexerAsync(instant, dir, sentenceViews);
             if (added != texts.Count) throw new InvalidOperationException($"the indexer added {added} vectors, expected {texts.Count}");
             overhead.Add(s);
             Directory.Delete(dir, true);
@@ -99,15 +127,16 @@ public static class Program
         double overheadMedian = Median(overhead);
         Console.Error.WriteLine(string.Create(Inv, $"indexer with an instant model: {string.Join(", ", overhead.Select(o => o.ToString("0.000", Inv)))} s ({overheadMedian * 1000 / Math.Ceiling(texts.Count / (double)batch):0.0} ms per batch of {batch})"));
 
-        double rawMedian = Median(raw), indexerMedian = Median(indexer);
+        double rawMedian = Median(raw), sameMedian = Median(same), indexerMedian = Median(indexer);
         double tokensPerEntry = (double)tokens / texts.Count;
         Console.Out.WriteLine("| side | median entries/s | median o200k tokens/s | rounds (entries/s) |");
         Console.Out.WriteLine("| --- | ---: | ---: | --- |");
         Console.Out.WriteLine(string.Create(Inv, $"| raw model (GenerateAsync, batches of {batch}) | {rawMedian:N1} | {rawMedian * tokensPerEntry:N0} | {string.Join(", ", raw.Select(r => r.ToString("N1", Inv)))} |"));
+        Console.Out.WriteLine(string.Create(Inv, $"| raw model over the indexer's texts ({(double)indexerTexts / texts.Count:0.00} per entry) | {sameMedian:N1} | {sameMedian * tokensPerEntry:N0} | {string.Join(", ", same.Select(r => r.ToString("N1", Inv)))} |"));
         Console.Out.WriteLine(string.Create(Inv, $"| VectorIndexer (IndexVectorsAsync) | {indexerMedian:N1} | {indexerMedian * tokensPerEntry:N0} | {string.Join(", ", indexer.Select(r => r.ToString("N1", Inv)))} |"));
-        Console.Out.WriteLine(string.Create(Inv, $"indexer / raw = {indexerMedian / rawMedian:0.000} (medians of wall-clock rates); per round, adjacent in time: {string.Join(", ", indexer.Zip(raw, (i, r) => (i / r).ToString("0.000", Inv)))}"));
+        Console.Out.WriteLine(string.Create(Inv, $"indexer / raw over the entries' texts = {indexerMedian / rawMedian:0.000}; indexer / raw over the indexer's texts = {indexerMedian / sameMedian:0.000} (medians of wall-clock rates); per round: {string.Join(", ", indexer.Zip(raw, (i, r) => (i / r).ToString("0.000", Inv)))} and {string.Join(", ", indexer.Zip(same, (i, r) => (i / r).ToString("0.000", Inv)))}"));
         // CPU time of this process: what other processes on a shared machine do to the wall clock hardly moves it.
-        Console.Out.WriteLine(string.Create(Inv, $"CPU-seconds per run, median: raw {Median(rawCpu):0.00}, indexer {Median(indexerCpu):0.00}; raw / indexer = {Median(rawCpu) / Median(indexerCpu):0.000}"));
+        Console.Out.WriteLine(string.Create(Inv, $"CPU-seconds per run, median: raw {Median(rawCpu):0.00}, raw over the indexer's texts {Median(sameCpu):0.00}, indexer {Median(indexerCpu):0.00}; raw / indexer = {Median(rawCpu) / Median(indexerCpu):0.000}, raw over the indexer's texts / indexer = {Median(sameCpu) / Median(indexerCpu):0.000}"));
         // What the ratio would be if the model ran at the raw median and the indexer added only its own (instant-model) time.
         double rawSeconds = texts.Count / rawMedian;
         Console.Out.WriteLine(string.Create(Inv, $"indexer's own work (instant model): median {overheadMedian:0.000} s for {texts.Count:N0} entries = {overheadMedian / rawSeconds:P1} of the raw model's time; bound on the ratio if serial: {rawSeconds / (rawSeconds + overheadMedian):0.000}"));
@@ -116,7 +145,7 @@ public static class Program
             await File.AppendAllTextAsync(output, JsonSerializer.Serialize(new
             {
                 date = DateTime.UtcNow.ToString("o", Inv), entries = texts.Count, tokens, batch, model = EmbeddedSentenceGenerator.ModelId(model),
-                cores = Environment.ProcessorCount, rawEntriesPerSecond = raw, indexerEntriesPerSecond = indexer, instantModelIndexerSeconds = overhead, rawCpuSeconds = rawCpu, indexerCpuSeconds = indexerCpu, ratio = indexerMedian / rawMedian,
+                cores = Environment.ProcessorCount, sentenceViews, indexerTexts, rawEntriesPerSecond = raw, rawOverIndexerTextsEntriesPerSecond = same, indexerEntriesPerSecond = indexer, rawOverIndexerTextsCpuSeconds = sameCpu, instantModelIndexerSeconds = overhead, rawCpuSeconds = rawCpu, indexerCpuSeconds = indexerCpu, ratio = indexerMedian / rawMedian,
             }) + "\n");
         }
         Directory.Delete(template, true);
@@ -132,22 +161,22 @@ public static class Program
         await store.IngestAsync(items);
     }
 
-    /// <summary>The model alone: the same texts in the indexer's batch size, nothing read or written.</summary>
-    private static async Task<double> RawAsync(EmbeddedSentenceGenerator generator, List<string> texts, int batch)
+    /// <summary>The model alone, one call per batch, nothing read or written.</summary>
+    private static async Task<double> RawAsync(EmbeddedSentenceGenerator generator, List<List<string>> batches)
     {
         var clock = Stopwatch.StartNew();
-        for (int i = 0; i < texts.Count; i += batch)
+        foreach (var b in batches)
         {
-            var vectors = await generator.GenerateAsync(texts.GetRange(i, Math.Min(batch, texts.Count - i)));
-            if (vectors.Count == 0) throw new InvalidOperationException("no vectors");
+            var vectors = await generator.GenerateAsync(b);
+            if (vectors.Count != b.Count) throw new InvalidOperationException("a vector is missing");
         }
         return clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>The indexer draining a store with no vectors: log reads, the model, int8 encoding, fsynced appends.</summary>
-    private static async Task<(double Seconds, long Added)> IndexerAsync(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator, string dir)
+    private static async Task<(double Seconds, long Added)> IndexerAsync(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator, string dir, bool sentenceViews)
     {
-        await using var store = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions { Embeddings = generator, BackgroundVectorIndexing = false, CreateIfMissing = false });
+        await using var store = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions { Embeddings = generator, BackgroundVectorIndexing = false, CreateIfMissing = false, Retrieval = new RetrievalOptions { SentenceViews = sentenceViews } });
         var clock = Stopwatch.StartNew();
         long added = await store.IndexVectorsAsync();
         return (clock.Elapsed.TotalSeconds, added);

@@ -60,18 +60,37 @@ public sealed class EmbeddedSentenceGenerator : IEmbeddingGenerator<string, Embe
         // The model call is CPU-bound and synchronous: run it off the caller's thread.
         return Task.Run(() =>
         {
-            var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
+            // A model call pads every text to the longest one in it, so texts go to the model in order of length
+            // (chars stand in for tokens): a call then holds texts of about one length, and a batch that mixes
+            // long turns with their short sentences (the indexer's) does not pay attention over padding.
+            // The vectors come back in the caller's order.
+            var order = new int[texts.Length];
+            var lengths = new int[texts.Length];
+            for (int i = 0; i < texts.Length; i++)
+            {
+                order[i] = i;
+                lengths[i] = texts[i].Length;
+            }
+            Array.Sort(lengths, order); // the same texts always get the same order, so the same batches and vectors
+            var vectors = new float[texts.Length][];
             int batch = Math.Max(1, _options.MaxBatchSize);
             for (int start = 0; start < texts.Length; start += batch)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var slice = texts.AsSpan(start, Math.Min(batch, texts.Length - start)).ToArray();
+                int count = Math.Min(batch, texts.Length - start);
+                var slice = new string[count];
+                for (int j = 0; j < count; j++) slice[j] = texts[order[start + j]];
+                int k = 0;
                 foreach (var vector in _encoder.Encode(slice, cancellationToken))
                 {
                     Normalize(vector);
-                    result.Add(new Embedding<float>(vector) { ModelId = Metadata.DefaultModelId, CreatedAt = null });
+                    vectors[order[start + k++]] = vector;
                 }
+                if (k != count) throw new InvalidOperationException($"The model returned {k} vectors for {count} texts.");
             }
+            var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
+            foreach (var vector in vectors)
+                result.Add(new Embedding<float>(vector) { ModelId = Metadata.DefaultModelId, CreatedAt = null });
             return result;
         }, cancellationToken);
     }

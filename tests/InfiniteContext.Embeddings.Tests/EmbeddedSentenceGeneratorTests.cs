@@ -26,6 +26,29 @@ public sealed class EmbeddedSentenceGeneratorTests
         Cosine(result[0], result[1]).ShouldBeLessThan(0.95f);
     }
 
+    // The generator reorders a request by length before the model sees it (padding): every vector must still come back
+    // at its text's index. Sub-batches of 2 force texts of one request into different model calls.
+    [Fact]
+    public async Task Vectors_come_back_in_the_callers_order_whatever_the_lengths()
+    {
+        using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { MaxBatchSize = 2 });
+        string[] texts =
+        [
+            "A long turn about the ferry timetable to the islands, the bicycles we took and the rain that followed us all day.",
+            "Hi!",
+            "The cat sleeps.",
+            "We planted tomatoes, basil and peppers in the new raised beds behind the garage last spring.",
+            "Pottery class is on Tuesdays.",
+        ];
+        var together = await generator.GenerateAsync(texts);
+        together.Count.ShouldBe(texts.Length);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var alone = (await generator.GenerateAsync([texts[i]]))[0];
+            Cosine(together[i], alone).ShouldBeGreaterThan(0.999f, $"text {i}");
+        }
+    }
+
     // The memory question with no word in common with its answer: the retrieval-trained model gets it;
     // MiniLM (trained for similarity, not question-to-passage) scores it below an unrelated sentence, so it is
     // held to a plain paraphrase instead. This gap is why ArcticXs is the default (docs/BENCHMARKS.md).
