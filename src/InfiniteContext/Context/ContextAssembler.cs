@@ -132,9 +132,10 @@ public sealed class ContextAssembler(ILogStore log, IEvidenceRetriever retriever
             if (request.Neighbours > 0)
             {
                 int neighbourPriority = 500_000;
+                var windows = await log.GetNeighboursAsync(primary.Select(e => e.Seq).ToList(), request.Neighbours, request.Neighbours, cancellationToken);
                 foreach (var e in primary)
                 {
-                    var around = await log.GetNeighboursAsync(e.Seq, request.Neighbours, request.Neighbours, cancellationToken);
+                    var around = windows[e.Seq];
                     // Nearest first, so a tight budget keeps the turns closest to the hit.
                     foreach (var n in around.OrderBy(n => Math.Abs(n.Seq - e.Seq)).ThenBy(n => n.Seq))
                         TryPlace(n, null, true, neighbourPriority--);

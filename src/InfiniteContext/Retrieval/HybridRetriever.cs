@@ -40,13 +40,9 @@ internal sealed class HybridRetriever(
         IReadOnlyList<RankedCandidate> ranked;
         if (options.Expansion)
         {
-            var neighbours = new Dictionary<long, IReadOnlyList<Entry>>(options.ExpansionSeeds);
-            foreach (var seed in fused.Take(options.ExpansionSeeds))
-            {
-                var around = await log.GetNeighboursAsync(seed.Seq, options.NeighbourWindow, options.NeighbourWindow, cancellationToken);
-                neighbours[seed.Seq] = around;
+            var neighbours = await log.GetNeighboursAsync(fused.Take(options.ExpansionSeeds).Select(f => f.Seq).ToList(), options.NeighbourWindow, options.NeighbourWindow, cancellationToken);
+            foreach (var around in neighbours.Values)
                 foreach (var e in around) entries.TryAdd(e.Seq, e);
-            }
             ranked = ContiguityExpansion.Rerank(fused, entries, neighbours, floor, options, prior.Of);
             ranked = EpisodeLead.Apply(ranked, entries, EpisodeLead.Votes(channels, options.LeadVoteDepth), floor, options);
         }

@@ -103,6 +103,69 @@ public sealed class SqliteLogStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Pooled_readers_see_each_commit_and_serve_concurrent_reads()
+    {
+        await using var log = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false);
+        var first = (await log.AppendAsync([E("a", "a0")])).Appended[0]!;
+        (await log.GetAsync([first.Seq])).Single().Text.ShouldBe("a0"); // a reader now sits in the pool
+        var later = new List<Entry>();
+        for (int i = 1; i <= 20; i++)
+        {
+            var e = (await log.AppendAsync([E("a", $"a{i}")])).Appended[0]!;
+            later.Add(e);
+            // The pooled reader holds no snapshot between reads: each commit is visible to the next read.
+            (await log.GetAsync([e.Seq])).Single().Text.ShouldBe($"a{i}");
+            (await log.GetLastSeqAsync()).ShouldBe(e.Seq);
+        }
+        var all = later.Prepend(first).ToList();
+        var reads = Enumerable.Range(0, 64).Select(k => Task.Run(async () =>
+        {
+            var want = all.Where((_, i) => (i + k) % 3 == 0).ToList();
+            var got = await log.GetAsync(want.Select(e => e.Seq).ToList());
+            got.Select(e => e.Text).ShouldBe(want.Select(e => e.Text));
+            var around = await log.GetNeighboursAsync([want[0].Seq], 1, 1);
+            around[want[0].Seq].ShouldNotBeEmpty();
+        }));
+        await Task.WhenAll(reads);
+    }
+
+    [Fact]
+    public async Task Neighbours_of_many_seeds_in_one_read_equal_each_seeds_own_windows()
+    {
+        await using var log = await SqliteLogStore.OpenAsync(_dir.File("log.db"), readOnly: false);
+        var batch = new List<PreparedEntry>();
+        for (int i = 0; i < 130; i++)
+        {
+            batch.Add(E("a", $"a{i}"));
+            if (i % 3 == 0) batch.Add(E("b", $"b{i}"));
+        }
+        var appended = (await log.AppendAsync(batch)).Appended.Select(e => e!).ToList();
+        var seqs = appended.Select(e => e.Seq).ToList();
+        // The expected windows, from what was appended: same stream, nearest seqs on each side, in seq order.
+        List<long> Expected(long seed, int before, int after)
+        {
+            var own = appended.Single(e => e.Seq == seed);
+            var stream = appended.Where(e => e.Stream == own.Stream).Select(e => e.Seq).Order().ToList();
+            int at = stream.IndexOf(seed);
+            return stream.Skip(Math.Max(0, at - before)).Take(at - Math.Max(0, at - before))
+                .Concat(stream.Skip(at + 1).Take(after)).ToList();
+        }
+        // More seeds than one statement takes, a duplicate, the first and last of each stream, and a seq never assigned.
+        var seeds = seqs.Where((_, i) => i % 3 != 1).Append(seqs[0]).Append(seqs[^1]).Append(seqs[^1] + 1000).ToList();
+        foreach (var (before, after) in new[] { (2, 2), (0, 3), (1, 0) })
+        {
+            var windows = await log.GetNeighboursAsync(seeds, before, after);
+            windows.Keys.ShouldBe(seeds.Distinct(), ignoreOrder: true);
+            windows[seqs[^1] + 1000].ShouldBeEmpty();
+            foreach (long seed in seeds.Distinct().Where(s => s <= seqs[^1]))
+                windows[seed].Select(e => e.Seq).ShouldBe(Expected(seed, before, after));
+        }
+        var first = (await log.GetNeighboursAsync([seqs[0]], 2, 2))[seqs[0]];
+        first.Select(e => e.Text).ShouldBe(["a1", "a2"]);
+        (await log.GetNeighboursAsync([], 2, 2)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Forget_removes_text_from_the_file_and_records_the_seqs_and_never_reuses_them()
     {
         string path = _dir.File("log.db");
