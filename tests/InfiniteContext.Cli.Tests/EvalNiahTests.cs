@@ -76,6 +76,46 @@ public sealed class EvalNiahTests : IDisposable
         reuse.Stderr.ShouldContain("not empty");
     }
 
+    private static async Task<long> EntriesAsync(string store)
+    {
+        var stats = await CliRunner.RunAsync("stats", "--store", store, "--json");
+        stats.ExitCode.ShouldBe(0, stats.ToString());
+        return (long)JsonNode.Parse(stats.Stdout)!["entries"]!;
+    }
+
+    [Fact]
+    public async Task Reuse_asks_a_kept_haystack_again_and_refuses_a_store_that_holds_another()
+    {
+        string stores = _dir.File("kept");
+        string[] run = ["eval", "niah", "--sizes", "10K", "--depths", "0,100", "--variant", "single,multi", "--needles", "1", "--seed", "3", "--store", stores, "--json"];
+        var built = await CliRunner.RunAsync([.. run, "--out", _dir.File("o1")]);
+        built.ExitCode.ShouldBe(0, built.ToString());
+        long entries = await EntriesAsync(Path.Combine(stores, "niah-10K"));
+        entries.ShouldBeGreaterThan(0);
+
+        var again = await CliRunner.RunAsync([.. run, "--reuse", "--out", _dir.File("o2")]);
+        again.ExitCode.ShouldBe(0, again.ToString());
+        Deterministic(again.Stdout).ShouldBe(Deterministic(built.Stdout)); // the same scores, entries and tokens
+        var timings = JsonNode.Parse(again.Stdout)!["sizes"]![0]!["timings"]!;
+        ((double)timings["reusedStoreCheckSeconds"]!).ShouldBeGreaterThanOrEqualTo(0);
+        ((double)timings["generateAndIngestSeconds"]!).ShouldBe(0);
+        (await EntriesAsync(Path.Combine(stores, "niah-10K"))).ShouldBe(entries); // nothing was added
+
+        // Another seed generates another haystack: the kept one is refused, by entry, and left as it was.
+        var other = await CliRunner.RunAsync([.. run[..^5], "--seed", "4", "--store", stores, "--reuse", "--out", _dir.File("o3")]);
+        other.ExitCode.ShouldBe(2, other.ToString());
+        other.Stderr.ShouldContain("is not entry");
+        other.Stderr.ShouldContain("Rebuild it");
+        (await EntriesAsync(Path.Combine(stores, "niah-10K"))).ShouldBe(entries);
+
+        var noStore = await CliRunner.RunAsync("eval", "niah", "--sizes", "10K", "--reuse", "--out", _dir.File("o4"));
+        noStore.ExitCode.ShouldBe(2);
+        noStore.Stderr.ShouldContain("--store");
+        var empty = await CliRunner.RunAsync("eval", "niah", "--sizes", "20K", "--reuse", "--store", stores, "--out", _dir.File("o5"));
+        empty.ExitCode.ShouldBe(2);
+        empty.Stderr.ShouldContain("niah-20K");
+    }
+
     [Theory]
     [InlineData("--sizes", "12", "--sizes")]
     [InlineData("--sizes", "1X", "--sizes")]

@@ -27,6 +27,10 @@ internal static class EvalNiahCommand
         var multi = new Option<int>("--multi-needles") { Description = "Needles per multi-needle group.", DefaultValueFactory = _ => 3 };
         var outDir = new Option<string>("--out") { Description = "Folder for niah.json, niah.svg and niah.png.", DefaultValueFactory = _ => "niah-results" };
         var store = new Option<string?>("--store") { Description = "Folder to keep the haystack stores in (one sub-folder per size; default: temporary, removed after each size)." };
+        var reuse = new Option<bool>("--reuse")
+        {
+            Description = "Ask the questions again of the haystack stores an earlier run kept under --store (same sizes, seed and needle options): no ingest or embedding; each store is checked to hold exactly that haystack first. For measuring a retrieval change at 10M-100M tokens.",
+        };
         var model = new Option<string>("--model")
         {
             Description = "Embedding model: none (lexical, the default: embedding 1M+ tokens takes long on a CPU), arctic-xs or minilm (fused retrieval; needed for non-literal needles).",
@@ -40,7 +44,7 @@ internal static class EvalNiahCommand
         var json = CommonOptions.Json();
         var cmd = new Command("niah", "Needle in a haystack at 1M-100M tokens: rank-1 and top-k accuracy by depth and length, with a heatmap.")
         {
-            sizes, depths, variant, seed, top, needles, distractors, multi, outDir, store, model, approximateFrom, progress, json,
+            sizes, depths, variant, seed, top, needles, distractors, multi, outDir, store, reuse, model, approximateFrom, progress, json,
         };
         cmd.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -73,10 +77,17 @@ internal static class EvalNiahCommand
             }
             foreach (var note in notes) Console.Error.WriteLine($"infctx: note: {note}");
 
+            bool reusing = result.GetValue(reuse);
+            if (reusing && storeRoot is null) throw new CliUsageException("--reuse asks the stores a run kept under --store: give that --store.");
             if (storeRoot is not null)
                 foreach (var (label, _) in sizeList)
-                    if (Directory.Exists(SizeStore(storeRoot, label)) && Directory.EnumerateFileSystemEntries(SizeStore(storeRoot, label)).Any())
-                        throw new CliUsageException($"'{SizeStore(storeRoot, label)}' is not empty; a haystack is built in an empty store. Remove it or choose another --store.");
+                {
+                    bool holds = Directory.Exists(SizeStore(storeRoot, label)) && Directory.EnumerateFileSystemEntries(SizeStore(storeRoot, label)).Any();
+                    if (holds && !reusing)
+                        throw new CliUsageException($"'{SizeStore(storeRoot, label)}' is not empty; a haystack is built in an empty store. Remove it, choose another --store, or pass --reuse to ask it again.");
+                    if (!holds && reusing)
+                        throw new CliUsageException($"--reuse: '{SizeStore(storeRoot, label)}' holds no kept haystack; run once without --reuse to build it.");
+                }
 
             using var generator = chosen is { } cm ? new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = cm }) : null;
             var evaluator = new NiahEvaluator(options);
@@ -97,10 +108,12 @@ internal static class EvalNiahCommand
                             Retrieval = new RetrievalOptions { Mode = chosen is null ? RetrievalMode.Lexical : RetrievalMode.Fused },
                         }, ct);
                         var reporter = new SyncProgress<NiahProgress>(p => report(p.Done, p.Total, Status(p)));
-                        return await evaluator.RunAsync(memory, label, tokens, reporter, ct);
+                        return reusing
+                            ? await evaluator.RequeryAsync(memory, label, tokens, reporter, ct)
+                            : await evaluator.RunAsync(memory, label, tokens, reporter, ct);
                     });
                     display.Done(string.Create(CultureInfo.InvariantCulture,
-                        $"{sizeResult.Entries:N0} entries, {sizeResult.StoredTokens:N0} tokens stored in {sizeResult.Timings.GenerateAndIngestSeconds:0.0}s; {sizeResult.Cells.Sum(c => c.AtRank1)}/{sizeResult.Cells.Sum(c => c.Probes)} probes at rank 1; query p50 {sizeResult.Timings.QueryP50Ms:0.###} ms"));
+                        $"{sizeResult.Entries:N0} entries, {sizeResult.StoredTokens:N0} tokens {(sizeResult.Timings.ReusedStoreCheckSeconds is { } check ? $"in the kept store (checked in {check:0.0}s)" : $"stored in {sizeResult.Timings.GenerateAndIngestSeconds:0.0}s")}; {sizeResult.Cells.Sum(c => c.AtRank1)}/{sizeResult.Cells.Sum(c => c.Probes)} probes at rank 1; query p50 {sizeResult.Timings.QueryP50Ms:0.###} ms"));
                     results.Add(sizeResult);
                 }
                 finally
@@ -170,6 +183,7 @@ internal static class EvalNiahCommand
     {
         "haystack" => string.Create(CultureInfo.InvariantCulture, $"haystack {p.Done:N0} of {p.Total:N0} tokens stored"),
         "vectors" => string.Create(CultureInfo.InvariantCulture, $"embedded {p.Done:N0} of {p.Total:N0} entries"),
+        "check" => string.Create(CultureInfo.InvariantCulture, $"checked {p.Done:N0} of {p.Total:N0} tokens of the kept haystack"),
         _ => string.Create(CultureInfo.InvariantCulture, $"asked {p.Done:N0} of {p.Total:N0} questions"),
     };
 
@@ -196,7 +210,9 @@ internal static class EvalNiahCommand
         o.WriteLine("| size | entries | tokens stored | ingest s | tokens/s | embed s | query p50 ms | query p99 ms |");
         o.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
-            o.WriteLine(string.Create(inv, $"| {r.Size} | {r.Entries:N0} | {r.StoredTokens:N0} | {r.Timings.GenerateAndIngestSeconds:0.0} | {r.Timings.TokensPerSecond:N0} | {r.Timings.IndexSeconds:0.0} | {r.Timings.QueryP50Ms:0.###} | {r.Timings.QueryP99Ms:0.###} |"));
+            o.WriteLine(r.Timings.ReusedStoreCheckSeconds is null
+                ? string.Create(inv, $"| {r.Size} | {r.Entries:N0} | {r.StoredTokens:N0} | {r.Timings.GenerateAndIngestSeconds:0.0} | {r.Timings.TokensPerSecond:N0} | {r.Timings.IndexSeconds:0.0} | {r.Timings.QueryP50Ms:0.###} | {r.Timings.QueryP99Ms:0.###} |")
+                : string.Create(inv, $"| {r.Size} | {r.Entries:N0} | {r.StoredTokens:N0} | kept store | | | {r.Timings.QueryP50Ms:0.###} | {r.Timings.QueryP99Ms:0.###} |"));
         o.WriteLine();
         o.WriteLine("query latency per variant, p50 / p99 ms");
         o.WriteLine("| variant | " + string.Join(" | ", results.Select(r => r.Size)) + " |");

@@ -3,7 +3,7 @@ using InfiniteContext.Ingest;
 
 namespace InfiniteContext.Evaluation;
 
-/// <summary>Where a run is: phase ("haystack", "vectors", "queries"), and done out of total in the phase's unit.</summary>
+/// <summary>Where a run is: phase ("haystack", "vectors", "queries"; "check" when a kept store is reused), and done out of total in the phase's unit.</summary>
 public readonly record struct NiahProgress(string Phase, double Done, double Total);
 
 /// <summary>
@@ -52,6 +52,57 @@ public sealed class NiahEvaluator(NiahOptions options)
         var timings = new NiahTimings(Math.Round(ingestSeconds, 3), Math.Round(indexSeconds, 3), Math.Round(querySeconds, 3), scores.P50Ms, scores.P99Ms,
             Math.Round(ingest.Tokens / Math.Max(ingestSeconds, 1e-9))) { Variants = scores.ByVariant };
         return new NiahSizeResult(sizeLabel, targetTokens, haystack.HaystackTokens, ingest.Tokens, ingest.Added, haystack.Inserted, vectors, scores.Cells, scores.Misses, timings);
+    }
+
+    /// <summary>
+    /// Asks the questions again of a store an earlier <see cref="RunAsync"/> with the same options and size built and kept:
+    /// no ingest and no embedding, so a retrieval change can be measured on a 10M-token haystack in seconds instead of the
+    /// hour its vectors take. The store must hold exactly the haystack these options generate (every entry's id and text,
+    /// in order, and nothing else) and a vector for every entry when it has a model; anything else is refused.
+    /// </summary>
+    public async Task<NiahSizeResult> RequeryAsync(MemoryStore store, string sizeLabel, long targetTokens, IProgress<NiahProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sizeLabel);
+        var plan = NiahPlan.Create(targetTokens, options);
+        var haystack = new HaystackStream(new HaystackGenerator(options.Seed), plan, store.TokenCounter);
+        var clock = Stopwatch.StartNew();
+        long entries = 0, tokens = 0;
+        await using (var stored = store.Log.ReadAfterAsync(0, cancellationToken).GetAsyncEnumerator(cancellationToken))
+        {
+            await foreach (var item in haystack.ReadAsync(cancellationToken))
+            {
+                var expected = item.Entry!;
+                if (!await stored.MoveNextAsync())
+                    throw new ArgumentException($"The store '{store.Directory}' ends after {entries:N0} entries; the {sizeLabel} haystack of seed {options.Seed} has more. Rebuild it.");
+                var e = stored.Current;
+                if (e.Stream != HaystackStream.StreamName || e.ExternalId != expected.ExternalId || e.Text != expected.Text)
+                    throw new ArgumentException($"Entry {entries + 1:N0} of the store '{store.Directory}' (id '{e.ExternalId}') is not entry '{expected.ExternalId}' of the {sizeLabel} haystack of seed {options.Seed} with these needle options. Rebuild it.");
+                entries++;
+                tokens += e.Tokens;
+                if (entries % 4096 == 0) progress?.Report(new NiahProgress("check", haystack.HaystackTokens, targetTokens));
+            }
+            if (await stored.MoveNextAsync())
+                throw new ArgumentException($"The store '{store.Directory}' holds more than the {entries:N0} entries of the {sizeLabel} haystack of seed {options.Seed}. Rebuild it.");
+        }
+        double checkSeconds = clock.Elapsed.TotalSeconds;
+        if (store.HasVectors)
+        {
+            var stats = await store.GetStatsAsync(cancellationToken);
+            if (stats.VectorsPending > 0)
+                throw new ArgumentException($"{stats.VectorsPending:N0} of the {entries:N0} entries of the store '{store.Directory}' have no vector yet; a reused haystack is asked as it was kept. Run 'infctx index --store {store.Directory} --wait' or rebuild it.");
+        }
+
+        clock.Restart();
+        var filter = SearchFilter.ForStream(HaystackStream.StreamName);
+        var scores = await ScoreAsync(plan.Probes, sizeLabel, (q, k, ct) => store.SearchAsync(q, filter, k, ct), progress, cancellationToken);
+        double querySeconds = clock.Elapsed.TotalSeconds;
+        var timings = new NiahTimings(0, 0, Math.Round(querySeconds, 3), scores.P50Ms, scores.P99Ms, 0)
+        {
+            Variants = scores.ByVariant,
+            ReusedStoreCheckSeconds = Math.Round(checkSeconds, 3),
+        };
+        return new NiahSizeResult(sizeLabel, targetTokens, haystack.HaystackTokens, tokens, entries, haystack.Inserted, store.HasVectors ? entries : 0, scores.Cells, scores.Misses, timings);
     }
 
     /// <summary>Asks every probe's question and scores the answers by entry id; cells come out in depth order, variants in option order.</summary>

@@ -15,6 +15,9 @@ public sealed record NiahTimings(double GenerateAndIngestSeconds, double IndexSe
 {
     /// <summary>Query latency per variant (their questions differ in length and in which channels they wake).</summary>
     public IReadOnlyList<NiahVariantLatency> Variants { get; init; } = [];
+
+    /// <summary>Set when the questions were asked of a kept store (<c>--reuse</c>): the seconds spent checking it holds this haystack; nothing was ingested or embedded.</summary>
+    public double? ReusedStoreCheckSeconds { get; init; }
 }
 
 /// <summary>Query latency of one variant's questions at one size.</summary>
