@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using InfiniteContext.Embeddings;
+using InfiniteContext.Ingest;
+using InfiniteContext.Retrieval;
+using Microsoft.Extensions.AI;
+
+namespace InfiniteContext.Benchmarks;
+
+/// <summary>
+/// <c>query-path --store DIR --data locomo.json [--rounds N]</c>: the time a query spends in retrieval apart from
+/// embedding it. Opens a store an <c>infctx eval locomo --store DIR --model arctic-xs</c> built, asks every question of
+/// the file through <see cref="MemoryStore.SearchAsync(string, SearchFilter?, int, RetrievalMode?, CancellationToken)"/>
+/// (its own conversation, top 25, as the evaluation does) once to embed the questions, then <c>--rounds</c> more times
+/// with the query vectors memoized, under several configurations side by side in one process, and prints the median
+/// and p90 wall time and the process CPU time per query of each. The model's share is measured apart ("Query
+/// embedding", <see cref="QueryEmbeddingBenchmarks"/>).
+/// </summary>
+internal static class QueryPath
+{
+    public static async Task RunAsync(string[] args)
+    {
+        string? store = null, data = null;
+        int rounds = 3;
+        for (int i = 0; i < args.Length - 1; i++)
+        {
+            switch (args[i])
+            {
+                case "--store": store = args[++i]; break;
+                case "--data": data = args[++i]; break;
+                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            }
+        }
+        if (store is null || data is null)
+        {
+            Console.Error.WriteLine("usage: query-path --store DIR --data locomo.json [--rounds N]");
+            Environment.Exit(2);
+        }
+        var questions = (await LocomoDataset.LoadAsync(data)).SelectMany(s => s.Questions.Select(q => (q.Question, Stream: s.SampleId))).ToList();
+        using var model = new EmbeddedSentenceGenerator();
+        var memo = new MemoizedQueries(model);
+        (string Name, RetrievalOptions Options, RetrievalMode Mode)[] configurations =
+        [
+            ("fused, expansion (default)", new RetrievalOptions(), RetrievalMode.Fused),
+            ("fused, no expansion", new RetrievalOptions { Expansion = false }, RetrievalMode.Fused),
+            ("fused, no sentence views", new RetrievalOptions { SentenceViews = false }, RetrievalMode.Fused),
+            ("lexical, expansion", new RetrievalOptions(), RetrievalMode.Lexical),
+            ("lexical, no expansion", new RetrievalOptions { Expansion = false }, RetrievalMode.Lexical),
+        ];
+        Console.WriteLine($"{questions.Count} questions x {rounds} rounds per configuration; query vectors memoized after the first pass");
+        Console.WriteLine("| configuration | p50 ms | p90 ms | CPU ms per query |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var (name, options, mode) in configurations)
+        {
+            await using var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, Retrieval = options });
+            foreach (var (q, stream) in questions) await memory.SearchAsync(q, SearchFilter.ForStream(stream), 25, mode); // embeds, warms
+            var times = new List<double>(questions.Count * rounds);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            for (int r = 0; r < rounds; r++)
+            {
+                foreach (var (q, stream) in questions)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    await memory.SearchAsync(q, SearchFilter.ForStream(stream), 25, mode);
+                    times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }
+            double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / times.Count;
+            times.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {times[times.Count / 2]:0.000} | {times[times.Count * 9 / 10]:0.000} | {cpuMs:0.000} |"));
+        }
+    }
+
+    /// <summary>The model once per distinct single text; batches go through.</summary>
+    private sealed class MemoizedQueries(IEmbeddingGenerator<string, Embedding<float>> inner) : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        private readonly Dictionary<string, Embedding<float>> _seen = new(StringComparer.Ordinal);
+
+        public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var list = values.ToList();
+            if (list.Count == 1 && _seen.TryGetValue(list[0], out var known)) return new GeneratedEmbeddings<Embedding<float>>([known]);
+            var result = await inner.GenerateAsync(list, options, cancellationToken);
+            if (list.Count == 1) _seen[list[0]] = result[0];
+            return result;
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => inner.GetService(serviceType, serviceKey);
+
+        public void Dispose() { }
+    }
+}
