@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace InfiniteContext.Vectors;
 
@@ -38,7 +40,34 @@ public static class Int8VectorCodec
     public static int Dot(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b)
     {
         int i = 0, sum = 0;
-        if (Vector.IsHardwareAccelerated && a.Length >= Vector<sbyte>.Count)
+        if (Avx2.IsSupported && a.Length >= 16 && b.Length >= a.Length)
+        {
+            // 16 codes per step: sign-extend to shorts as they load (vpmovsxbw), then multiply and add adjacent
+            // pairs into ints (vpmaddwd; -128 x -128 twice is 32,768, which an int holds). Half the instructions of
+            // the portable loop below, which widens the products to ints in two more steps.
+            ref sbyte ra = ref MemoryMarshal.GetReference(a);
+            ref sbyte rb = ref MemoryMarshal.GetReference(b);
+            var acc0 = Vector256<int>.Zero;
+            var acc1 = Vector256<int>.Zero;
+            for (; i + 32 <= a.Length; i += 32)
+            {
+                var a0 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref ra, (nuint)i));
+                var b0 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rb, (nuint)i));
+                var a1 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref ra, (nuint)(i + 16)));
+                var b1 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rb, (nuint)(i + 16)));
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(a0, b0));
+                acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(a1, b1));
+            }
+            if (i + 16 <= a.Length)
+            {
+                var a0 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref ra, (nuint)i));
+                var b0 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rb, (nuint)i));
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(a0, b0));
+                i += 16;
+            }
+            sum = Vector256.Sum(Avx2.Add(acc0, acc1));
+        }
+        else if (Vector.IsHardwareAccelerated && a.Length >= Vector<sbyte>.Count)
         {
             var acc = Vector<int>.Zero;
             var va = MemoryMarshal.Cast<sbyte, Vector<sbyte>>(a);
