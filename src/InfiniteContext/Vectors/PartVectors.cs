@@ -24,6 +24,12 @@ public sealed class PartVectors : IDisposable
     /// <summary>Key space per entry: part index below this (<see cref="Retrieval.RetrievalText.MaxParts"/> is less).</summary>
     public const int KeysPerEntry = 16;
 
+    /// <summary>
+    /// Rows one entry may hold (<see cref="Retrieval.RetrievalText.MaxParts"/>): what bounds how many rows a search must read
+    /// to be exact, so it is enforced on append.
+    /// </summary>
+    public const int MaxRowsPerEntry = Retrieval.RetrievalText.MaxParts;
+
     private readonly VectorStore _store;
     private readonly string _markerPath;
     private readonly bool _readOnly;
@@ -80,7 +86,7 @@ public sealed class PartVectors : IDisposable
         var records = new List<(long, int, ReadOnlyMemory<float>)>(parts.Count);
         foreach (var (seq, part, stream, blend) in parts)
         {
-            if (part < 0 || part >= KeysPerEntry) throw new ArgumentOutOfRangeException(nameof(parts), $"Part {part} of seq {seq} is outside 0..{KeysPerEntry - 1}.");
+            if (part < 0 || part >= MaxRowsPerEntry) throw new ArgumentOutOfRangeException(nameof(parts), $"Part {part} of seq {seq} is outside 0..{MaxRowsPerEntry - 1}.");
             if (seq <= CoveredSeq || seq > through) throw new ArgumentOutOfRangeException(nameof(parts), $"Part of seq {seq} lies outside the batch ({CoveredSeq}, {through}].");
             records.Add((Key(seq, part), stream, blend));
         }
@@ -102,7 +108,7 @@ public sealed class PartVectors : IDisposable
     /// <summary>
     /// The best part score of up to <paramref name="top"/> entries (distinct seqs, best first, ties to the higher seq),
     /// over the given streams and, when <paramref name="allowed"/> is set, only those seqs. Exact as the store's search is:
-    /// it reads the best <paramref name="top"/> x <see cref="KeysPerEntry"/> rows, among which the best rows of the best
+    /// it reads the best <paramref name="top"/> x <see cref="MaxRowsPerEntry"/> rows, among which the best rows of the best
     /// <paramref name="top"/> entries always are.
     /// </summary>
     public IReadOnlyList<ScoredDoc> Search(ReadOnlySpan<float> query, IReadOnlySet<int>? streamIds, int top, IReadOnlySet<long>? allowed = null)
@@ -111,11 +117,13 @@ public sealed class PartVectors : IDisposable
         HashSet<long>? keys = null;
         if (allowed is not null)
         {
-            keys = new HashSet<long>(allowed.Count * KeysPerEntry);
+            keys = new HashSet<long>(allowed.Count * MaxRowsPerEntry);
             foreach (long seq in allowed)
-                for (int p = 0; p < KeysPerEntry; p++) keys.Add(Key(seq, p));
+                for (int p = 0; p < MaxRowsPerEntry; p++) keys.Add(Key(seq, p));
         }
-        var rows = _store.Search(query, streamIds, top * KeysPerEntry, keys);
+        // An entry outside the best `top` by its best row has `top` entries above it, each with at most MaxRowsPerEntry
+        // rows: so the best top x MaxRowsPerEntry rows hold the best row of every entry in the best `top`.
+        var rows = _store.Search(query, streamIds, top * MaxRowsPerEntry, keys);
         var best = new Dictionary<long, double>();
         foreach (var r in rows)
         {

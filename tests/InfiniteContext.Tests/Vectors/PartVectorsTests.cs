@@ -43,6 +43,51 @@ public sealed class PartVectorsTests : IDisposable
     }
 
     [Fact]
+    public void Search_equals_the_best_part_per_entry_by_brute_force_when_entries_hold_the_most_parts()
+    {
+        // Entries with up to the most parts an entry may hold, many of them near the query, so that the rows of a few
+        // entries crowd the best rows: the case the search's row bound (top x MaxRowsPerEntry) must cover.
+        const int dims = 8;
+        var rng = new Random(17);
+        using var parts = PartVectors.Open(EntryPath, "m", dims, readOnly: false, VectorIndexOptions.ExactOnly);
+        var rows = new List<(long Seq, int Part, int Stream, ReadOnlyMemory<float> Blend)>();
+        var query = Unit(Enumerable.Range(0, dims).Select(_ => (float)rng.NextDouble()).ToArray());
+        for (long seq = 1; seq <= 300; seq++)
+        {
+            int count = seq % 3 == 0 ? PartVectors.MaxRowsPerEntry : rng.Next(1, PartVectors.MaxRowsPerEntry + 1);
+            for (int p = 0; p < count; p++)
+            {
+                float near = seq % 3 == 0 ? 4f : 0.5f;
+                var v = Unit(query.Select(q => q * near + (float)(rng.NextDouble() - 0.5)).ToArray());
+                rows.Add((seq, p, (int)(seq % 2), v));
+            }
+        }
+        parts.Append(rows, through: 300);
+        var codes = rows.Select(r =>
+        {
+            var code = new sbyte[dims];
+            float scale = Int8VectorCodec.Encode(r.Blend.Span, code);
+            return (r.Seq, r.Stream, code, scale);
+        }).ToList();
+        var q8 = new sbyte[dims];
+        float qScale = Int8VectorCodec.Encode(query, q8);
+        foreach (int top in new[] { 1, 2, 5, 17, 60 })
+        {
+            foreach (var streams in new IReadOnlySet<int>?[] { null, new HashSet<int> { 1 } })
+            {
+                var expected = codes.Where(c => streams is null || streams.Contains(c.Stream))
+                    .GroupBy(c => c.Seq)
+                    .Select(g => (Seq: g.Key, Score: g.Max(c => Int8VectorCodec.Dot(q8, c.code) * qScale * c.scale)))
+                    .OrderByDescending(d => d.Score).ThenByDescending(d => d.Seq).Take(top).ToList();
+                var got = parts.Search(query, streams, top);
+                got.Select(d => d.Seq).ShouldBe(expected.Select(d => d.Seq), $"top {top}");
+                for (int i = 0; i < got.Count; i++) got[i].Score.ShouldBe(expected[i].Score, 1e-5);
+            }
+        }
+        Should.Throw<ArgumentOutOfRangeException>(() => parts.Append([(301, PartVectors.MaxRowsPerEntry, 0, query)], through: 301));
+    }
+
+    [Fact]
     public void Forget_removes_every_part_of_an_entry_and_reopening_keeps_the_rest()
     {
         using (var parts = PartVectors.Open(EntryPath, "m", 3, readOnly: false))
