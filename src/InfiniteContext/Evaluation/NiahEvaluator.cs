@@ -44,10 +44,7 @@ public sealed class NiahEvaluator(NiahOptions options)
         }
         double indexSeconds = clock.Elapsed.TotalSeconds;
 
-        clock.Restart();
-        var filter = SearchFilter.ForStream(HaystackStream.StreamName);
-        var scores = await ScoreAsync(plan.Probes, sizeLabel, (q, k, ct) => store.SearchAsync(q, filter, k, ct), progress, cancellationToken);
-        double querySeconds = clock.Elapsed.TotalSeconds;
+        var (scores, querySeconds) = await AskAsync(store, plan, sizeLabel, progress, cancellationToken);
 
         var timings = new NiahTimings(Math.Round(ingestSeconds, 3), Math.Round(indexSeconds, 3), Math.Round(querySeconds, 3), scores.P50Ms, scores.P99Ms,
             Math.Round(ingest.Tokens / Math.Max(ingestSeconds, 1e-9))) { Variants = scores.ByVariant };
@@ -93,16 +90,22 @@ public sealed class NiahEvaluator(NiahOptions options)
                 throw new ArgumentException($"{stats.VectorsPending:N0} of the {entries:N0} entries of the store '{store.Directory}' have no vector yet; a reused haystack is asked as it was kept. Run 'infctx index --store {store.Directory} --wait' or rebuild it.");
         }
 
-        clock.Restart();
-        var filter = SearchFilter.ForStream(HaystackStream.StreamName);
-        var scores = await ScoreAsync(plan.Probes, sizeLabel, (q, k, ct) => store.SearchAsync(q, filter, k, ct), progress, cancellationToken);
-        double querySeconds = clock.Elapsed.TotalSeconds;
+        var (scores, querySeconds) = await AskAsync(store, plan, sizeLabel, progress, cancellationToken);
         var timings = new NiahTimings(0, 0, Math.Round(querySeconds, 3), scores.P50Ms, scores.P99Ms, 0)
         {
             Variants = scores.ByVariant,
             ReusedStoreCheckSeconds = Math.Round(checkSeconds, 3),
         };
         return new NiahSizeResult(sizeLabel, targetTokens, haystack.HaystackTokens, tokens, entries, haystack.Inserted, store.HasVectors ? entries : 0, scores.Cells, scores.Misses, timings);
+    }
+
+    /// <summary>Every probe of the plan asked of the haystack's stream through the store's normal search, timed as a whole.</summary>
+    private async Task<(NiahScores Scores, double Seconds)> AskAsync(MemoryStore store, NiahPlan plan, string sizeLabel, IProgress<NiahProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var filter = SearchFilter.ForStream(HaystackStream.StreamName);
+        var scores = await ScoreAsync(plan.Probes, sizeLabel, (q, k, ct) => store.SearchAsync(q, filter, k, ct), progress, cancellationToken);
+        return (scores, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Asks every probe's question and scores the answers by entry id; cells come out in depth order, variants in option order.</summary>

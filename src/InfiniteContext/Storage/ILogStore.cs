@@ -21,13 +21,10 @@ public interface ILogStore : IAsyncDisposable
     /// <summary>Seqs of the entries in the given streams (null: all) that pass the filter's time, role, speaker and session.</summary>
     Task<IReadOnlySet<long>> GetMatchingSeqsAsync(IReadOnlySet<int>? streamIds, SearchFilter filter, CancellationToken cancellationToken = default);
 
-    /// <summary>Up to <paramref name="before"/> entries before and <paramref name="after"/> after <paramref name="seq"/> in the same stream, in seq order, excluding it.</summary>
-    Task<IReadOnlyList<Entry>> GetNeighboursAsync(long seq, int before, int after, CancellationToken cancellationToken = default);
-
     /// <summary>
-    /// <see cref="GetNeighboursAsync(long, int, int, CancellationToken)"/> for several entries in one read (retrieval expands
-    /// ten seeds per query: one round trip instead of twenty). Every seq given is a key of the result; a seq that is not in
-    /// the log maps to no neighbours.
+    /// For each of <paramref name="seqs"/>: up to <paramref name="before"/> entries before it and <paramref name="after"/>
+    /// after it in the same stream, in seq order, excluding it; all in one read (retrieval expands ten seeds per query).
+    /// Every seq given is a key of the result; a seq that is not in the log maps to no neighbours.
     /// </summary>
     Task<IReadOnlyDictionary<long, IReadOnlyList<Entry>>> GetNeighboursAsync(IReadOnlyList<long> seqs, int before, int after, CancellationToken cancellationToken = default);
 

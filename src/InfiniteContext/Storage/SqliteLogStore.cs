@@ -338,9 +338,6 @@ public sealed class SqliteLogStore : ILogStore
         return result;
     }
 
-    public async Task<IReadOnlyList<Entry>> GetNeighboursAsync(long seq, int before, int after, CancellationToken cancellationToken = default) =>
-        (await GetNeighboursAsync([seq], before, after, cancellationToken))[seq];
-
     public async Task<IReadOnlyDictionary<long, IReadOnlyList<Entry>>> GetNeighboursAsync(IReadOnlyList<long> seqs, int before, int after, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(seqs);

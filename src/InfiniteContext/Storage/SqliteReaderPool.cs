@@ -63,8 +63,6 @@ internal sealed class SqliteReaderPool(string connectionString, int maxIdle) : I
     {
         private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
-        public SqliteConnection Connection => connection;
-
         public SqliteCommand Command(string sql)
         {
             if (!_commands.TryGetValue(sql, out var cmd))
@@ -96,8 +94,6 @@ internal sealed class SqliteReaderPool(string connectionString, int maxIdle) : I
             _pool = pool;
             _reader = reader;
         }
-
-        public SqliteConnection Connection => _reader.Connection;
 
         /// <summary>The command for this SQL text on this connection, its parameters cleared. Keep the text constant per shape.</summary>
         public SqliteCommand Command(string sql) => _reader.Command(sql);

@@ -90,7 +90,7 @@ public sealed class SqliteLogStoreTests : IDisposable
         var r = await log.AppendAsync(batch);
         long a5 = r.Appended.First(e => e!.Text == "a5")!.Seq;
 
-        var n = await log.GetNeighboursAsync(a5, 2, 2);
+        var n = (await log.GetNeighboursAsync([a5], 2, 2))[a5];
         n.Select(e => e.Text).ShouldBe(["a3", "a4", "a6", "a7"]);
 
         var recent = await log.GetRecentAsync("a", 3);
