@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using InfiniteContext.Embeddings;
+using InfiniteContext.Evaluation;
 using InfiniteContext.Ingest;
 using InfiniteContext.Retrieval;
 using Microsoft.Extensions.AI;
@@ -8,9 +9,10 @@ using Microsoft.Extensions.AI;
 namespace InfiniteContext.Benchmarks;
 
 /// <summary>
-/// <c>query-path --store DIR --data locomo.json [--rounds N]</c>: the time a query spends in retrieval apart from
-/// embedding it. Opens a store an <c>infctx eval locomo --store DIR --model arctic-xs</c> built, asks every question of
-/// the file through <see cref="MemoryStore.SearchAsync(string, SearchFilter?, int, RetrievalMode?, CancellationToken)"/>
+/// <c>query-path --store DIR (--data locomo.json | --niah-tokens N [--needles N]) [--rounds N]</c>: the time a query
+/// spends in retrieval apart from embedding it. Opens a store an <c>infctx eval locomo --store DIR --model arctic-xs</c>
+/// (or <c>eval niah --store ROOT --model arctic-xs</c>: pass ROOT/niah-10M) built, asks every question of
+/// the file (or of the haystack's plan) through <see cref="MemoryStore.SearchAsync(string, SearchFilter?, int, RetrievalMode?, CancellationToken)"/>
 /// (its own conversation, top 25, as the evaluation does) once to embed the questions, then <c>--rounds</c> more times
 /// with the query vectors memoized, under several configurations side by side in one process, and prints the median
 /// and p90 wall time and the process CPU time per query of each. The model's share is measured apart ("Query
@@ -21,7 +23,8 @@ internal static class QueryPath
     public static async Task RunAsync(string[] args)
     {
         string? store = null, data = null;
-        int rounds = 3;
+        long niahTokens = 0;
+        int rounds = 3, needles = 5;
         for (int i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -29,14 +32,21 @@ internal static class QueryPath
                 case "--store": store = args[++i]; break;
                 case "--data": data = args[++i]; break;
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--niah-tokens": niahTokens = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--needles": needles = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             }
         }
-        if (store is null || data is null)
+        if (store is null || (data is null) == (niahTokens == 0))
         {
-            Console.Error.WriteLine("usage: query-path --store DIR --data locomo.json [--rounds N]");
+            Console.Error.WriteLine("usage: query-path --store DIR (--data locomo.json | --niah-tokens N [--needles N]) [--rounds N]");
             Environment.Exit(2);
         }
-        var questions = (await LocomoDataset.LoadAsync(data)).SelectMany(s => s.Questions.Select(q => (q.Question, Stream: s.SampleId))).ToList();
+        // LoCoMo: each question of its own conversation, top 25, as eval locomo asks. A kept needle haystack (eval niah
+        // --store, default seed and needle options): the plan's questions of the haystack stream, top 10, as eval niah asks.
+        var questions = data is not null
+            ? (await LocomoDataset.LoadAsync(data)).SelectMany(s => s.Questions.Select(q => (q.Question, Stream: s.SampleId))).ToList()
+            : NiahPlan.Create(niahTokens, new NiahOptions { NeedlesPerCell = needles }).Probes.Select(p => (p.Question, Stream: HaystackStream.StreamName)).ToList();
+        int top = data is not null ? 25 : 10;
         using var model = new EmbeddedSentenceGenerator();
         var memo = new MemoizedQueries(model);
         (string Name, RetrievalOptions Options, RetrievalMode Mode)[] configurations =
@@ -44,6 +54,8 @@ internal static class QueryPath
             ("fused, expansion (default)", new RetrievalOptions(), RetrievalMode.Fused),
             ("fused, no expansion", new RetrievalOptions { Expansion = false }, RetrievalMode.Fused),
             ("fused, no sentence views", new RetrievalOptions { SentenceViews = false }, RetrievalMode.Fused),
+            ("dense, expansion", new RetrievalOptions(), RetrievalMode.Dense),
+            ("dense, no sentence views", new RetrievalOptions { SentenceViews = false }, RetrievalMode.Dense),
             ("lexical, expansion", new RetrievalOptions(), RetrievalMode.Lexical),
             ("lexical, no expansion", new RetrievalOptions { Expansion = false }, RetrievalMode.Lexical),
         ];
@@ -53,7 +65,7 @@ internal static class QueryPath
         foreach (var (name, options, mode) in configurations)
         {
             await using var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, Retrieval = options });
-            foreach (var (q, stream) in questions) await memory.SearchAsync(q, SearchFilter.ForStream(stream), 25, mode); // embeds, warms
+            foreach (var (q, stream) in questions) await memory.SearchAsync(q, SearchFilter.ForStream(stream), top, mode); // embeds, warms
             var times = new List<double>(questions.Count * rounds);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             for (int r = 0; r < rounds; r++)
@@ -61,7 +73,7 @@ internal static class QueryPath
                 foreach (var (q, stream) in questions)
                 {
                     long start = Stopwatch.GetTimestamp();
-                    await memory.SearchAsync(q, SearchFilter.ForStream(stream), 25, mode);
+                    await memory.SearchAsync(q, SearchFilter.ForStream(stream), top, mode);
                     times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 }
             }
@@ -69,6 +81,11 @@ internal static class QueryPath
             times.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {times[times.Count / 2]:0.000} | {times[times.Count * 9 / 10]:0.000} | {cpuMs:0.000} |"));
         }
+        // The model's own share for these questions, one call each as a search makes it.
+        var query = new EmbeddingGenerationOptions { AdditionalProperties = new() { [EmbeddedSentenceGenerator.InputTypeProperty] = "query" } };
+        var model1 = Stopwatch.StartNew();
+        foreach (var (q, _) in questions) await model.GenerateAsync([q], query);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"query embedding alone: mean {model1.Elapsed.TotalMilliseconds / questions.Count:0.000} ms over {questions.Count} questions"));
     }
 
     /// <summary>The model once per distinct single text; batches go through.</summary>
