@@ -113,7 +113,7 @@ internal sealed class IvfIndex
 
     /// <summary>
     /// The list a vector belongs to: the centroid with the largest dot product, ties to the lower id; or the stray list
-    /// when even that centroid's cosine is below <see cref="StrayBelow"/>. The scale is signed (old files may hold a
+    /// when even that centroid's cosine with the vector (whatever its length) is below <see cref="StrayBelow"/>. The scale is signed (old files may hold a
     /// negative one with negated codes), so the cosine is taken with it.
     /// </summary>
     public int Assign(ReadOnlySpan<sbyte> code, float scale)
@@ -130,7 +130,10 @@ internal sealed class IvfIndex
                 best = c;
             }
         }
-        return bestScore * Math.Abs(scale) < StrayBelow ? StrayList : best;
+        // A cosine, not the dot product: the threshold comes from unit training points, and rows need not be unit
+        // (a part's blend of two unit vectors is shorter); compared as a dot, most blends fell in the stray list.
+        int self = Int8VectorCodec.Dot(code, code);
+        return self == 0 || bestScore / MathF.Sqrt(self) < StrayBelow ? StrayList : best;
     }
 
     /// <summary>Assigns rows [from, to) of <paramref name="codes"/> into <paramref name="lists"/>, in parallel (each row independently).</summary>

@@ -14,7 +14,7 @@ namespace InfiniteContext.Vectors;
 internal static class IvfIndexFile
 {
     private const uint Magic = 0x46564949; // "IIVF"
-    private const int Version = 2; // 2: the stray list and its threshold (a version-1 file is retrained)
+    private const int Version = 3; // 2: the stray list and its threshold; 3: strays by cosine, not by dot product (an older file is retrained)
     private const int HeaderSize = 32;
     public const int RecordSize = 16;
 
