@@ -444,9 +444,21 @@ public sealed class VectorStore : IDisposable
                     if (i >= 0) Consider(i);
                 }
             }
+            else if (_count >= ParallelScanFrom && Environment.ProcessorCount > 1)
+            {
+                // One core streams the codes slower than memory can deliver them: two halves on two cores, merged
+                // (TopScores' total order makes the merge give what one pass would). The other half's thread reads
+                // under this thread's lock, which is held until it is joined.
+                int half = _count / 2;
+                var other = new TopScores(top);
+                var upper = Task.Run(() => ScanRange(half, _count, q, qScale, single, streamIds, allowed, other));
+                ScanRange(0, half, q, qScale, single, streamIds, allowed, best);
+                upper.GetAwaiter().GetResult();
+                foreach (var d in other.Drain()) best.Offer(d.Seq, (float)d.Score);
+            }
             else
             {
-                for (int i = 0; i < _count; i++) Consider(i);
+                ScanRange(0, _count, q, qScale, single, streamIds, allowed, best);
             }
 
             void Consider(int i)
@@ -458,6 +470,20 @@ public sealed class VectorStore : IDisposable
             }
         }
         return best.Drain();
+    }
+
+    /// <summary>An exact scan of at least this many rows runs in two halves on two cores.</summary>
+    internal const int ParallelScanFrom = 65_536;
+
+    private void ScanRange(int from, int to, sbyte[] q, float qScale, int single, IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed, TopScores best)
+    {
+        for (int i = from; i < to; i++)
+        {
+            int s = _streams[i];
+            if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) continue;
+            if (allowed is not null && !allowed.Contains(_seqs[i])) continue;
+            best.Offer(_seqs[i], Int8VectorCodec.Dot(q, _codes.AsSpan(i * Dimensions, Dimensions)) * qScale * _scales[i]);
+        }
     }
 
     /// <summary>
