@@ -441,32 +441,24 @@ public sealed class VectorStore : IDisposable
                 foreach (long seq in allowed)
                 {
                     int i = Array.BinarySearch(_seqs, 0, _count, seq);
-                    if (i >= 0) Consider(i);
+                    if (i >= 0) ScanRange(i, i + 1, q, qScale, single, streamIds, allowed, best);
                 }
             }
             else if (_count >= ParallelScanFrom && Environment.ProcessorCount > 1)
             {
                 // One core streams the codes slower than memory can deliver them: two halves on two cores, merged
-                // (TopScores' total order makes the merge give what one pass would). The other half's thread reads
-                // under this thread's lock, which is held until it is joined.
+                // (TopScores' total order makes the merge give what one pass would). Parallel.For, not a task waited
+                // on: this thread takes both halves itself when no pool thread is free (queries blocked on this lock
+                // hold pool threads), so the scan never waits for the pool to grow. Workers read under this
+                // thread's lock, held until they are done.
                 int half = _count / 2;
-                var other = new TopScores(top);
-                var upper = Task.Run(() => ScanRange(half, _count, q, qScale, single, streamIds, allowed, other));
-                ScanRange(0, half, q, qScale, single, streamIds, allowed, best);
-                upper.GetAwaiter().GetResult();
-                foreach (var d in other.Drain()) best.Offer(d.Seq, (float)d.Score);
+                var halves = new[] { best, new TopScores(top) };
+                Parallel.For(0, 2, h => ScanRange(h == 0 ? 0 : half, h == 0 ? half : _count, q, qScale, single, streamIds, allowed, halves[h]));
+                foreach (var d in halves[1].Drain()) best.Offer(d.Seq, (float)d.Score);
             }
             else
             {
                 ScanRange(0, _count, q, qScale, single, streamIds, allowed, best);
-            }
-
-            void Consider(int i)
-            {
-                int s = _streams[i];
-                if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) return;
-                if (allowed is not null && !allowed.Contains(_seqs[i])) return;
-                best.Offer(_seqs[i], Int8VectorCodec.Dot(q, _codes.AsSpan(i * Dimensions, Dimensions)) * qScale * _scales[i]);
             }
         }
         return best.Drain();
