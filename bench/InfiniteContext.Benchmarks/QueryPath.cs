@@ -4,6 +4,7 @@ using InfiniteContext.Embeddings;
 using InfiniteContext.Evaluation;
 using InfiniteContext.Ingest;
 using InfiniteContext.Retrieval;
+using InfiniteContext.Vectors;
 using Microsoft.Extensions.AI;
 
 namespace InfiniteContext.Benchmarks;
@@ -59,6 +60,15 @@ internal static class QueryPath
             ("lexical, expansion", new RetrievalOptions(), RetrievalMode.Lexical),
             ("lexical, no expansion", new RetrievalOptions { Expansion = false }, RetrievalMode.Lexical),
         ];
+        // What a part search reads on the approximate path: the probed lists plus the stray list every query scans.
+        string vectorPath = Path.Combine(store, "index", "vectors", VectorStore.FileStem(model.Metadata.DefaultModelId!) + ".vec");
+        using (var parts = PartVectors.Open(vectorPath, model.Metadata.DefaultModelId!, model.Dimensions, readOnly: true))
+        {
+            if (parts.ApproximateIndex is { } ivf)
+                Console.WriteLine($"part rows {parts.Count:N0}: IVF of {ivf.ListCount} lists, {ivf.Members(ivf.StrayList).Count:N0} rows in the stray list");
+            else
+                Console.WriteLine($"part rows {parts.Count:N0}: exact scan (no IVF index)");
+        }
         Console.WriteLine($"{questions.Count} questions x {rounds} rounds per configuration; query vectors memoized after the first pass");
         Console.WriteLine("| configuration | p50 ms | p90 ms | CPU ms per query |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");

@@ -71,6 +71,9 @@ public sealed class PartVectors : IDisposable
     /// <summary>Part vectors held.</summary>
     public int Count => _store.Count;
 
+    /// <summary>The part rows' approximate index, once trained (its lists and stray list are what a part search reads).</summary>
+    internal IvfIndex? ApproximateIndex => _store.ApproximateIndex;
+
     public static long Key(long seq, int part) => seq * KeysPerEntry + part;
 
     public static long SeqOf(long key) => key / KeysPerEntry;
