@@ -198,6 +198,7 @@ public sealed class ApproximateVectorSearchTests : IDisposable
     [InlineData("flipped centroid byte")]
     [InlineData("torn record tail")]
     [InlineData("empty")]
+    [InlineData("older format version")]
     public void A_damaged_or_missing_index_file_is_rebuilt_and_the_store_answers_as_before(string damage)
     {
         var queries = Queries(40);
@@ -213,6 +214,7 @@ public sealed class ApproximateVectorSearchTests : IDisposable
             case "flipped centroid byte": bytes[100] ^= 0x40; File.WriteAllBytes(ivf, bytes); break;
             case "torn record tail": File.WriteAllBytes(ivf, bytes[..^(IvfIndexFile.RecordSize * 700 + 5)]); break;
             case "empty": File.WriteAllBytes(ivf, []); break;
+            case "older format version": System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 2); File.WriteAllBytes(ivf, bytes); break; // strays by dot product
         }
 
         using (var reopened = VectorStore.Open(path, "test", Dims, readOnly: false, FromFourThousand))
