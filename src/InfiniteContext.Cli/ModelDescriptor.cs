@@ -26,7 +26,7 @@ internal sealed record ModelDescriptor
     /// <summary><see cref="EmbeddedKind"/> or <see cref="EndpointKind"/>.</summary>
     public required string Kind { get; init; }
 
-    /// <summary>An embedded model's CLI name (arctic-xs, minilm), or the endpoint's model name.</summary>
+    /// <summary>An embedded model's CLI name (arctic-xs, arctic-xs-int8, minilm), or the endpoint's model name.</summary>
     public required string Model { get; init; }
 
     /// <summary>The API base of an OpenAI-compatible endpoint.</summary>
@@ -40,15 +40,25 @@ internal sealed record ModelDescriptor
     public static ModelDescriptor ForEmbedded(EmbeddedModel model) => new()
     {
         Kind = EmbeddedKind,
-        Model = model == EmbeddedModel.ArcticXs ? "arctic-xs" : "minilm",
+        Model = CliName(model),
         Dimensions = 384,
     };
+
+    /// <summary>The embedded models by their CLI names, the names descriptors record.</summary>
+    public static readonly IReadOnlyDictionary<string, EmbeddedModel> EmbeddedNames = new Dictionary<string, EmbeddedModel>(StringComparer.Ordinal)
+    {
+        ["arctic-xs"] = EmbeddedModel.ArcticXs,
+        ["arctic-xs-int8"] = EmbeddedModel.ArcticXsInt8,
+        ["minilm"] = EmbeddedModel.MiniLM,
+    };
+
+    public static string CliName(EmbeddedModel model) => EmbeddedNames.First(p => p.Value == model).Key;
 
     [JsonIgnore]
     public bool IsEndpoint => Kind == EndpointKind;
 
     [JsonIgnore]
-    public EmbeddedModel EmbeddedModel => Model == "minilm" ? EmbeddedModel.MiniLM : EmbeddedModel.ArcticXs;
+    public EmbeddedModel EmbeddedModel => EmbeddedNames[Model];
 
     /// <summary>The id the store names the vectors by (the vector file's name and header).</summary>
     [JsonIgnore]
@@ -85,7 +95,7 @@ internal sealed record ModelDescriptor
         if (d.Kind is not (EmbeddedKind or EndpointKind)) throw new InvalidDataException($"'{path}': field 'kind' is '{d.Kind}', not '{EmbeddedKind}' or '{EndpointKind}'.");
         if (string.IsNullOrWhiteSpace(d.Model)) throw new InvalidDataException($"'{path}': field 'model' is empty.");
         if (d.IsEndpoint && !Uri.TryCreate(d.Endpoint, UriKind.Absolute, out _)) throw new InvalidDataException($"'{path}': field 'endpoint' is not a URL.");
-        if (!d.IsEndpoint && d.Model is not ("arctic-xs" or "minilm")) throw new InvalidDataException($"'{path}': field 'model' is '{d.Model}', not an embedded model (arctic-xs, minilm).");
+        if (!d.IsEndpoint && !EmbeddedNames.ContainsKey(d.Model)) throw new InvalidDataException($"'{path}': field 'model' is '{d.Model}', not an embedded model ({string.Join(", ", EmbeddedNames.Keys)}).");
         return d;
     }
 }

@@ -18,11 +18,13 @@ internal static class Models
     public const string EndpointEnvironmentVariable = "INFCTX_EMBEDDINGS_ENDPOINT";
     public static readonly Uri OpenAiEndpoint = new("https://api.openai.com/v1");
 
-    /// <summary>--model; <paramref name="fallback"/> null means "the store's model, else arctic-xs".</summary>
-    public static Option<string?> ModelOption(string? fallback = "arctic-xs") => new("--model")
+    public const string DefaultModel = "arctic-xs-int8";
+
+    /// <summary>--model; <paramref name="fallback"/> null means "the store's model, else arctic-xs-int8".</summary>
+    public static Option<string?> ModelOption(string? fallback = DefaultModel) => new("--model")
     {
-        Description = "Embedding model: arctic-xs" + (fallback is null ? " (default unless the store already has vectors of another)" : " (default)")
-            + ", minilm, openai:NAME (a model behind --embeddings-endpoint), or none (lexical only).",
+        Description = "Embedding model: arctic-xs-int8 (Arctic Embed XS with int8 weights" + (fallback is null ? "; the default unless the store already has vectors of another)" : "; the default)")
+            + ", arctic-xs (its fp32 original: the same recall at twice the CPU time), minilm, openai:NAME (a model behind --embeddings-endpoint), or none (lexical only).",
         DefaultValueFactory = _ => fallback,
     };
 
@@ -42,7 +44,7 @@ internal static class Models
         ModelDescriptor? chosen;
         if (name is null)
         {
-            chosen = (stored.Count > 0 ? stored[0] : null) ?? ModelDescriptor.ForEmbedded(EmbeddedModel.ArcticXs);
+            chosen = (stored.Count > 0 ? stored[0] : null) ?? ModelDescriptor.ForEmbedded(EmbeddedModel.ArcticXsInt8);
             if (!chosen.IsEndpoint && settings.Given) throw new CliUsageException("--embeddings-endpoint and --query-prefix need --model openai:NAME.");
         }
         else if (name.StartsWith(EndpointPrefix, StringComparison.OrdinalIgnoreCase))
@@ -76,11 +78,12 @@ internal static class Models
     public static EmbeddedModel? ParseEmbedded(string? name) => name?.ToLowerInvariant() switch
     {
         null => null,
-        var n when n.StartsWith(EndpointPrefix, StringComparison.Ordinal) => throw new CliUsageException($"--model '{name}': this command builds its own store and takes an embedded model: arctic-xs, minilm or none."),
+        var n when n.StartsWith(EndpointPrefix, StringComparison.Ordinal) => throw new CliUsageException($"--model '{name}': this command builds its own store and takes an embedded model: arctic-xs, arctic-xs-int8, minilm or none."),
         "arctic-xs" or "arctic" or "arcticxs" => EmbeddedModel.ArcticXs,
+        "arctic-xs-int8" => EmbeddedModel.ArcticXsInt8,
         "minilm" or "mini-lm" => EmbeddedModel.MiniLM,
         "none" => null,
-        _ => throw new CliUsageException($"--model '{name}' is not one of arctic-xs, minilm, openai:NAME, none."),
+        _ => throw new CliUsageException($"--model '{name}' is not one of arctic-xs, arctic-xs-int8, minilm, openai:NAME, none."),
     };
 
     /// <summary>The generator for a model; an endpoint's API key comes only from the environment.</summary>

@@ -28,6 +28,43 @@ public sealed class CommandTests : IDisposable
         again.Stdout.ShouldContain("0 new entries");
     }
 
+    // The default embedded model is the int8 rewrite of Arctic XS; a store already indexed with its fp32 original keeps
+    // that model when index runs again without --model (its vectors are another model's to the store).
+    [Fact]
+    public async Task Index_defaults_to_int8_arctic_and_a_store_indexed_with_fp32_keeps_its_model()
+    {
+        string file = _dir.File("turns.jsonl");
+        await File.WriteAllTextAsync(file, """
+            {"stream":"u1","id":"a","speaker":"Ann","text":"I have been looking into adoption agencies lately."}
+            {"stream":"u1","id":"b","speaker":"Bob","text":"We took the ferry to the islands with our bicycles."}
+            """);
+        string more = _dir.File("more.jsonl");
+        await File.WriteAllTextAsync(more, """{"stream":"u1","id":"c","speaker":"Ann","text":"Pottery class is on Tuesdays."}""" + "\n");
+
+        string int8 = _dir.File("int8"), fp32 = _dir.File("fp32");
+        foreach (var store in new[] { int8, fp32 })
+            (await CliRunner.RunAsync("ingest", file, "--store", store, "--progress", "none")).ExitCode.ShouldBe(0);
+        var byDefault = await CliRunner.RunAsync("index", "--store", int8, "--wait", "--progress", "none", "--json");
+        byDefault.ExitCode.ShouldBe(0, byDefault.ToString());
+        LastJson(byDefault.Stdout).GetProperty("model").GetString().ShouldBe("snowflake-arctic-embed-xs-int8");
+        (await File.ReadAllTextAsync(Path.Combine(int8, "index", "vectors", "snowflake-arctic-embed-xs-int8.model.json"))).ShouldContain("\"arctic-xs-int8\"");
+
+        (await CliRunner.RunAsync("index", "--store", fp32, "--model", "arctic-xs", "--wait", "--progress", "none")).ExitCode.ShouldBe(0);
+        (await CliRunner.RunAsync("ingest", more, "--store", fp32, "--progress", "none")).ExitCode.ShouldBe(0);
+        var resumed = await CliRunner.RunAsync("index", "--store", fp32, "--wait", "--progress", "none", "--json");
+        resumed.ExitCode.ShouldBe(0, resumed.ToString());
+        var r = LastJson(resumed.Stdout);
+        r.GetProperty("model").GetString().ShouldBe("snowflake-arctic-embed-xs");
+        r.GetProperty("added").GetInt64().ShouldBe(1);
+        File.Exists(Path.Combine(fp32, "index", "vectors", "snowflake-arctic-embed-xs-int8.vec")).ShouldBeFalse();
+
+        var search = await CliRunner.RunAsync("search", "What did Ann research?", "--store", int8, "--top", "1", "--json");
+        search.ExitCode.ShouldBe(0, search.ToString());
+        JsonDocument.Parse(search.Stdout).RootElement.GetProperty("hits")[0].GetProperty("id").GetString().ShouldBe("a");
+    }
+
+    private static JsonElement LastJson(string stdout) => JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.Clone();
+
     [Fact]
     public async Task Jsonl_ingest_is_idempotent_and_search_json_has_the_documented_fields()
     {

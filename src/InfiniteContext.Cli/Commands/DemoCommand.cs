@@ -27,7 +27,7 @@ internal static class DemoCommand
             Console.Out.WriteLine($"Building a store at {dir} from {corpus}");
 
             // The embedded defaults: SQLite, o200k, and the offline arctic-embed-xs model for the dense channel.
-            using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = EmbeddedModel.ArcticXs });
+            using var generator = new EmbeddedSentenceGenerator(new EmbeddedModelOptions { Model = EmbeddedModel.ArcticXsInt8 });
             await using var memory = await MemoryStore.OpenAsync(dir, new MemoryStoreOptions { Embeddings = generator, BackgroundVectorIndexing = false }, ct);
             var readerOptions = new IngestReaderOptions { DefaultStream = "notes", MaxChunkTokens = 96 };
             foreach (var file in new[] { "conversation.jsonl", "notes.md" })

@@ -33,7 +33,7 @@ internal static class EvalNiahCommand
         };
         var model = new Option<string>("--model")
         {
-            Description = "Embedding model: none (lexical, the default: embedding 1M+ tokens takes long on a CPU), arctic-xs or minilm (fused retrieval; needed for non-literal needles).",
+            Description = "Embedding model: none (lexical, the default: embedding 1M+ tokens takes long on a CPU), arctic-xs, arctic-xs-int8 or minilm (fused retrieval; needed for non-literal needles).",
             DefaultValueFactory = _ => "none",
         };
         var approximateFrom = new Option<int?>("--approximate-from")
