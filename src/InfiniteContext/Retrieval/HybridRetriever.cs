@@ -79,24 +79,30 @@ internal sealed class HybridRetriever(
     public async Task<IReadOnlyList<RankingChannel>> ChannelsAsync(string query, SearchFilter filter, LexicalScope scope, int n, RetrievalMode mode, CancellationToken cancellationToken)
     {
         var channels = new List<RankingChannel>(3);
+        // The query's embedding (the model: the larger part of a query's time) starts first, and the lexical and
+        // temporal channels run while it computes, so a query costs about the longer of the two, not their sum.
+        bool dense = mode != RetrievalMode.Lexical && vectors is not null && embeddings is not null;
+        var embedding = dense ? embeddings!.GenerateAsync([query], QueryInput, cancellationToken) : null;
         if (mode != RetrievalMode.Dense)
             channels.Add(new RankingChannel("lexical", lexical().Search(query, scope, n), options.LexicalWeight));
-        if (mode != RetrievalMode.Lexical && vectors is not null && embeddings is not null)
-        {
-            var embedding = (await embeddings.GenerateAsync([query], QueryInput, cancellationToken))[0];
-            // The vector scan knows streams only: other filters restrict it to the seqs the log says pass them.
-            bool restricted = filter.From is not null || filter.To is not null || filter.Role is not null || filter.Speaker is not null || filter.Session is not null;
-            var allowed = restricted ? await log.GetMatchingSeqsAsync(scope.StreamIds, filter, cancellationToken) : null;
-            channels.Add(new RankingChannel("dense", DenseSearch(embedding.Vector.Span, scope.StreamIds, n, allowed), options.DenseWeight));
-        }
+        RankingChannel? temporal = null;
         // Most queries name no time: only those that do pay for reading the stream's newest entry.
         if (options.TemporalWeight > 0 && filter.From is null && filter.To is null && TimeExpressionParser.MentionsTime(query)
             && TimeExpressionParser.Parse(query, await ReferenceTimeAsync(filter, cancellationToken)) is { } range)
         {
             var inRange = scope with { FromUnixMs = range.From.ToUnixTimeMilliseconds(), ToUnixMs = range.To.ToUnixTimeMilliseconds() };
-            var temporal = lexical().Search(query, inRange, n);
-            if (temporal.Count > 0) channels.Add(new RankingChannel("temporal", temporal, options.TemporalWeight));
+            var inRangeHits = lexical().Search(query, inRange, n);
+            if (inRangeHits.Count > 0) temporal = new RankingChannel("temporal", inRangeHits, options.TemporalWeight);
         }
+        if (embedding is not null)
+        {
+            // The vector scan knows streams only: other filters restrict it to the seqs the log says pass them.
+            bool restricted = filter.From is not null || filter.To is not null || filter.Role is not null || filter.Speaker is not null || filter.Session is not null;
+            var allowed = restricted ? await log.GetMatchingSeqsAsync(scope.StreamIds, filter, cancellationToken) : null;
+            var vector = (await embedding)[0].Vector;
+            channels.Add(new RankingChannel("dense", DenseSearch(vector.Span, scope.StreamIds, n, allowed), options.DenseWeight));
+        }
+        if (temporal is not null) channels.Add(temporal);
 
         return channels;
     }
