@@ -14,7 +14,7 @@ namespace InfiniteContext.IndexerThroughput;
 /// Minutes-long work, so a plain harness rather than BenchmarkDotNet.
 /// Three sides: the model over the entries' own texts (what the target compares with), the model over exactly
 /// the texts the indexer sends it (each batch's entries and their sentence views), and the indexer.
-/// Usage: --data locomo-dev.json [--entries 2000] [--rounds 3] [--batch 64] [--model arctic-xs|minilm] [--no-sentence-views] [--work DIR] [--out results.jsonl]
+/// Usage: --data locomo-dev.json [--entries 2000] [--rounds 3] [--batch 64] [--model arctic-xs-int8|arctic-xs|minilm] [--no-sentence-views] [--work DIR] [--out results.jsonl]
 /// </summary>
 public static class Program
 {
@@ -26,7 +26,13 @@ public static class Program
         int entries = int.Parse(Arg(args, "--entries") ?? "2000", Inv);
         int rounds = int.Parse(Arg(args, "--rounds") ?? "3", Inv);
         int batch = int.Parse(Arg(args, "--batch") ?? InfiniteContext.Vectors.VectorIndexer.DefaultBatchSize.ToString(Inv), Inv);
-        var model = (Arg(args, "--model") ?? "arctic-xs") == "minilm" ? EmbeddedModel.MiniLM : EmbeddedModel.ArcticXs;
+        var model = (Arg(args, "--model") ?? "arctic-xs-int8") switch
+        {
+            "arctic-xs-int8" => EmbeddedModel.ArcticXsInt8,
+            "arctic-xs" => EmbeddedModel.ArcticXs,
+            "minilm" => EmbeddedModel.MiniLM,
+            var other => throw new ArgumentException($"--model: '{other}' is not arctic-xs-int8, arctic-xs or minilm."),
+        };
         string work = Path.GetFullPath(Arg(args, "--work") ?? Path.Combine("artifacts", "indexer-throughput"));
         string? output = Arg(args, "--out");
         bool sentenceViews = !args.Contains("--no-sentence-views");
