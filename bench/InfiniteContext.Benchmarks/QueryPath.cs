@@ -28,6 +28,7 @@ internal static class QueryPath
         string? store = null, data = null;
         long niahTokens = 0;
         int rounds = 3, needles = 5, approximateFrom = VectorIndexOptions.Default.ApproximateFrom;
+        double[] probeFactors = [VectorIndexOptions.Default.ProbeFactor];
         for (int i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -38,11 +39,12 @@ internal static class QueryPath
                 case "--niah-tokens": niahTokens = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--needles": needles = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--approximate-from": approximateFrom = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--probe-factors": probeFactors = args[++i].Split(',').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray(); break;
             }
         }
         if (store is null || (data is null) == (niahTokens == 0))
         {
-            Console.Error.WriteLine("usage: query-path --store DIR (--data locomo.json | --niah-tokens N [--needles N]) [--rounds N] [--approximate-from N]");
+            Console.Error.WriteLine("usage: query-path --store DIR (--data locomo.json | --niah-tokens N [--needles N]) [--rounds N] [--approximate-from N] [--probe-factors F,F]");
             Environment.Exit(2);
         }
         // LoCoMo: each question of its own conversation, top 25, as eval locomo asks. A kept needle haystack (eval niah
@@ -53,7 +55,7 @@ internal static class QueryPath
         int top = data is not null ? 25 : 10;
         using var model = new EmbeddedSentenceGenerator();
         var memo = new MemoizedQueries(model);
-        (string Name, RetrievalOptions Options, RetrievalMode Mode)[] configurations =
+        List<(string Name, RetrievalOptions Options, RetrievalMode Mode)> configurations =
         [
             // Not printed: whichever configuration ran first measured 15-20% slower, with about 1.5x the CPU time, in
             // two runs that swapped the first two (cause not pinned down), so a throwaway pass of the default runs first.
@@ -75,13 +77,27 @@ internal static class QueryPath
             else
                 Console.WriteLine($"part rows {parts.Count:N0}: exact scan (no IVF index)");
         }
-        await EntryIndexRecallAsync(vectorPath, model, memo, questions.Select(q => q.Question).ToList(), rounds, approximateFrom);
+        string partsPath = Path.ChangeExtension(vectorPath, ".parts.vec");
+        foreach (double factor in probeFactors)
+        {
+            var indexOptions = new VectorIndexOptions { ApproximateFrom = approximateFrom, ProbeFactor = factor };
+            await IndexRecallAsync("entry vectors", vectorPath, 100, model, memo, questions.Select(q => q.Question).ToList(), rounds, indexOptions);
+            // The part rows as PartVectors asks them: the best 100 x MaxRowsPerEntry rows.
+            if (File.Exists(partsPath))
+                await IndexRecallAsync("part rows", partsPath, 100 * PartVectors.MaxRowsPerEntry, model, memo, questions.Select(q => q.Question).ToList(), rounds, indexOptions);
+        }
         Console.WriteLine($"{questions.Count} questions x {rounds} rounds per configuration; query vectors memoized after the first pass");
         Console.WriteLine("| configuration | p50 ms | p90 ms | CPU ms per query |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
+        // Each other probe factor asked for: the default configuration again with it, next to the default's row.
+        configurations.InsertRange(2, probeFactors.Where(f => f != VectorIndexOptions.Default.ProbeFactor)
+            .Select(f => (string.Create(CultureInfo.InvariantCulture, $"fused, expansion, probe factor {f}"), new RetrievalOptions(), RetrievalMode.Fused)));
         foreach (var (name, options, mode) in configurations)
         {
-            await using var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, Retrieval = options });
+            var index = name.Contains("probe factor", StringComparison.Ordinal)
+                ? new VectorIndexOptions { ProbeFactor = double.Parse(name[(name.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) }
+                : VectorIndexOptions.Default;
+            await using var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, Retrieval = options, VectorIndex = index });
             foreach (var (q, stream) in questions) await memory.SearchAsync(q, SearchFilter.ForStream(stream), top, mode); // embeds, warms
             var times = new List<double>(questions.Count * rounds);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -133,17 +149,18 @@ internal static class QueryPath
     }
 
     /// <summary>
-    /// The entry vectors' search with the IVF index from <paramref name="approximateFrom"/> vectors (default: the store's
-    /// default; lower it to measure the index on a store below it) against the exact scan of every code: the dense
-    /// channel's top 100 for each question, recall at 10 and 100, and each one's p50. Read-only: an index the file
+    /// A vector file's search with the IVF index of <paramref name="options"/> (<c>--approximate-from</c>: lower it to
+    /// measure the index on a store below the default threshold; <c>--probe-factors</c>: one line per factor) against the
+    /// exact scan of every code: the best <paramref name="top"/> for each question (the dense channel asks 100 entries,
+    /// and 800 part rows), recall at 10 and at <paramref name="top"/>, and each one's p50. Read-only: an index the file
     /// does not have is trained in memory.
     /// </summary>
-    private static async Task EntryIndexRecallAsync(string vectorPath, EmbeddedSentenceGenerator model, MemoizedQueries memo, List<string> questions, int rounds, int approximateFrom)
+    private static async Task IndexRecallAsync(string label, string vectorPath, int top, EmbeddedSentenceGenerator model, MemoizedQueries memo, List<string> questions, int rounds, VectorIndexOptions options)
     {
-        using var entries = VectorStore.Open(vectorPath, model.Metadata.DefaultModelId!, model.Dimensions, readOnly: true, new VectorIndexOptions { ApproximateFrom = approximateFrom });
+        using var entries = VectorStore.Open(vectorPath, model.Metadata.DefaultModelId!, model.Dimensions, readOnly: true, options);
         if (!entries.HasApproximateIndex || entries.PlannedProbes(null, null) == 0)
         {
-            Console.WriteLine($"entry vectors {entries.Count:N0}: exact scan (below --approximate-from, {approximateFrom:N0})");
+            Console.WriteLine($"{label} {entries.Count:N0}: exact scan (below --approximate-from, {options.ApproximateFrom:N0}, or probing half the lists)");
             return;
         }
         var query = new EmbeddingGenerationOptions { AdditionalProperties = new() { [EmbeddedSentenceGenerator.InputTypeProperty] = "query" } };
@@ -157,10 +174,10 @@ internal static class QueryPath
             foreach (var v in vectors)
             {
                 long start = Stopwatch.GetTimestamp();
-                var fast = entries.Search(v, null, 100);
+                var fast = entries.Search(v, null, top);
                 double fastMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 start = Stopwatch.GetTimestamp();
-                var all = entries.SearchExact(v, null, 100);
+                var all = entries.SearchExact(v, null, top);
                 double exactMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if (r == 0)
                 {
@@ -178,8 +195,8 @@ internal static class QueryPath
         exact.Sort();
         var ivf = entries.ApproximateIndex!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"entry vectors {entries.Count:N0}: IVF of {ivf.ListCount} lists ({ivf.Members(ivf.StrayList).Count:N0} strays), {entries.PlannedProbes(null, null)} probed; top 100 p50 {approximate[approximate.Count / 2]:0.000} ms " +
-            $"against the exact scan's {exact[exact.Count / 2]:0.000}; recall against exact @10 {at10 / vectors.Count:0.0000}, @100 {at100 / vectors.Count:0.0000}"));
+            $"{label} {entries.Count:N0}: IVF of {ivf.ListCount} lists ({ivf.Members(ivf.StrayList).Count:N0} strays), probe factor {options.ProbeFactor}: {entries.PlannedProbes(null, null)} probed; top {top} p50 {approximate[approximate.Count / 2]:0.000} ms " +
+            $"against the exact scan's {exact[exact.Count / 2]:0.000}; recall against exact @10 {at10 / vectors.Count:0.0000}, @{top} {at100 / vectors.Count:0.0000}"));
     }
 
     /// <summary>Returns only once the embedding is computed: the caller cannot do anything meanwhile.</summary>
