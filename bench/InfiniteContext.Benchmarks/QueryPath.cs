@@ -166,7 +166,7 @@ internal static class QueryPath
         var query = new EmbeddingGenerationOptions { AdditionalProperties = new() { [EmbeddedSentenceGenerator.InputTypeProperty] = "query" } };
         var vectors = new List<float[]>();
         foreach (string q in questions) vectors.Add((await memo.GenerateAsync([q], query))[0].Vector.ToArray());
-        double at10 = 0, at100 = 0;
+        double at10 = 0, at100 = 0, spread = 0, shortfall = 0;
         var approximate = new List<double>();
         var exact = new List<double>();
         for (int r = 0; r <= rounds; r++)
@@ -185,6 +185,10 @@ internal static class QueryPath
                     var got = fast.Select(d => d.Seq).ToHashSet();
                     at10 += all.Take(10).Count(d => got.Contains(d.Seq)) / (double)Math.Min(10, all.Count);
                     at100 += all.Count(d => got.Contains(d.Seq)) / (double)all.Count;
+                    // How close the misses are: the exact 1st against 10th score, and the exact 10th against the approximate 10th.
+                    int tenth = Math.Min(10, all.Count) - 1;
+                    spread += all[0].Score - all[tenth].Score;
+                    shortfall += all[tenth].Score - fast[Math.Min(tenth, fast.Count - 1)].Score;
                     continue;
                 }
                 approximate.Add(fastMs);
@@ -196,7 +200,8 @@ internal static class QueryPath
         var ivf = entries.ApproximateIndex!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label} {entries.Count:N0}: IVF of {ivf.ListCount} lists ({ivf.Members(ivf.StrayList).Count:N0} strays), probe factor {options.ProbeFactor}: {entries.PlannedProbes(null, null)} probed; top {top} p50 {approximate[approximate.Count / 2]:0.000} ms " +
-            $"against the exact scan's {exact[exact.Count / 2]:0.000}; recall against exact @10 {at10 / vectors.Count:0.0000}, @{top} {at100 / vectors.Count:0.0000}"));
+            $"against the exact scan's {exact[exact.Count / 2]:0.000}; recall against exact @10 {at10 / vectors.Count:0.0000}, @{top} {at100 / vectors.Count:0.0000}; " +
+            $"mean cosine exact 1st - 10th {spread / vectors.Count:0.0000}, exact 10th - approximate 10th {shortfall / vectors.Count:0.0000}"));
     }
 
     /// <summary>Returns only once the embedding is computed: the caller cannot do anything meanwhile.</summary>
