@@ -28,7 +28,7 @@ internal static class QueryPath
         string? store = null, data = null;
         long niahTokens = 0;
         int rounds = 3, needles = 5, approximateFrom = VectorIndexOptions.Default.ApproximateFrom;
-        double[] probeFactors = [VectorIndexOptions.Default.ProbeFactor];
+        double[]? probeFactors = null; // null: the defaults (entry vectors and part rows each their own)
         for (int i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -78,25 +78,27 @@ internal static class QueryPath
                 Console.WriteLine($"part rows {parts.Count:N0}: exact scan (no IVF index)");
         }
         string partsPath = Path.ChangeExtension(vectorPath, ".parts.vec");
-        foreach (double factor in probeFactors)
+        var factors = probeFactors?.Select(f => (Entries: f, Parts: f)).ToArray()
+            ?? [(VectorIndexOptions.Default.ProbeFactor, VectorIndexOptions.Default.PartProbeFactor)];
+        foreach (var (entryFactor, partFactor) in factors)
         {
-            var indexOptions = new VectorIndexOptions { ApproximateFrom = approximateFrom, ProbeFactor = factor };
+            var indexOptions = new VectorIndexOptions { ApproximateFrom = approximateFrom, ProbeFactor = entryFactor };
             await IndexRecallAsync("entry vectors", vectorPath, 100, model, memo, questions.Select(q => q.Question).ToList(), rounds, indexOptions);
-            // The part rows as PartVectors asks them: the best 100 x MaxRowsPerEntry rows.
+            // The part rows as PartVectors asks them: the best 100 x MaxRowsPerEntry rows, by their own probe factor.
             if (File.Exists(partsPath))
-                await IndexRecallAsync("part rows", partsPath, 100 * PartVectors.MaxRowsPerEntry, model, memo, questions.Select(q => q.Question).ToList(), rounds, indexOptions);
+                await IndexRecallAsync("part rows", partsPath, 100 * PartVectors.MaxRowsPerEntry, model, memo, questions.Select(q => q.Question).ToList(), rounds, indexOptions with { ProbeFactor = partFactor });
         }
         await DenseChannelRecallAsync(store, memo, questions, approximateFrom);
         Console.WriteLine($"{questions.Count} questions x {rounds} rounds per configuration; query vectors memoized after the first pass");
         Console.WriteLine("| configuration | p50 ms | p90 ms | CPU ms per query |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
-        // Each other probe factor asked for: the default configuration again with it, next to the default's row.
-        configurations.InsertRange(2, probeFactors.Where(f => f != VectorIndexOptions.Default.ProbeFactor)
+        // Each probe factor asked for (entry vectors and part rows alike): the default configuration again with it, next to the default's row.
+        configurations.InsertRange(2, (probeFactors ?? [])
             .Select(f => (string.Create(CultureInfo.InvariantCulture, $"fused, expansion, probe factor {f}"), new RetrievalOptions(), RetrievalMode.Fused)));
         foreach (var (name, options, mode) in configurations)
         {
             var index = name.Contains("probe factor", StringComparison.Ordinal)
-                ? new VectorIndexOptions { ProbeFactor = double.Parse(name[(name.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) }
+                ? new VectorIndexOptions { ProbeFactor = double.Parse(name[(name.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture), PartProbeFactor = double.Parse(name[(name.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) }
                 : VectorIndexOptions.Default;
             await using var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, Retrieval = options, VectorIndex = index });
             foreach (var (q, stream) in questions) await memory.SearchAsync(q, SearchFilter.ForStream(stream), top, mode); // embeds, warms

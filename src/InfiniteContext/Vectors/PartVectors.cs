@@ -49,15 +49,17 @@ public sealed class PartVectors : IDisposable
         string stem = Path.Combine(Path.GetDirectoryName(entryVectorPath)!, Path.GetFileNameWithoutExtension(entryVectorPath));
         string marker = stem + ".parts.covered";
         long covered = ReadMarker(marker);
+        var entryOptions = options ?? VectorIndexOptions.Default;
+        var partOptions = entryOptions with { ProbeFactor = entryOptions.PartProbeFactor };
         VectorStore store;
         try
         {
-            store = VectorStore.Open(stem + ".parts.vec", modelId, dimensions, readOnly, options);
+            store = VectorStore.Open(stem + ".parts.vec", modelId, dimensions, readOnly, partOptions);
         }
         catch (InvalidDataException) when (!readOnly)
         {
             File.Delete(stem + ".parts.vec"); // damaged, and derived: recomputed
-            store = VectorStore.Open(stem + ".parts.vec", modelId, dimensions, readOnly: false, options);
+            store = VectorStore.Open(stem + ".parts.vec", modelId, dimensions, readOnly: false, partOptions);
             covered = 0;
         }
         // Rows past the marker belong to a batch whose marker was never written: recomputed. Without a marker, all are.
@@ -73,6 +75,9 @@ public sealed class PartVectors : IDisposable
 
     /// <summary>The part rows' approximate index, once trained (its lists and stray list are what a part search reads).</summary>
     internal IvfIndex? ApproximateIndex => _store.ApproximateIndex;
+
+    /// <summary>Lists an unfiltered search probes (0: the exact scan), by <see cref="VectorIndexOptions.PartProbeFactor"/>.</summary>
+    internal int PlannedProbes() => _store.PlannedProbes(null, null);
 
     public static long Key(long seq, int part) => seq * KeysPerEntry + part;
 

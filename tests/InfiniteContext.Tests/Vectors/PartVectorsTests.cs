@@ -43,6 +43,31 @@ public sealed class PartVectorsTests : IDisposable
     }
 
     [Fact]
+    public void The_part_rows_are_probed_by_the_part_probe_factor_and_the_entry_vectors_by_theirs()
+    {
+        const int dims = 8;
+        var rng = new Random(3);
+        var options = new VectorIndexOptions { ApproximateFrom = 1_000, ProbeFactor = 2, PartProbeFactor = 0.5 };
+        var rows = new List<(long, int, int, ReadOnlyMemory<float>)>();
+        var entries = new List<(long, int, ReadOnlyMemory<float>)>();
+        for (long seq = 1; seq <= 1_200; seq++)
+        {
+            entries.Add((seq, 0, Unit(Enumerable.Range(0, dims).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray())));
+            rows.Add((seq, 0, 0, Unit(Enumerable.Range(0, dims).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray())));
+        }
+        using var entryStore = VectorStore.Open(EntryPath, "m", dims, readOnly: false, options);
+        entryStore.Append(entries);
+        using var parts = PartVectors.Open(EntryPath, "m", dims, readOnly: false, options);
+        parts.Append(rows, through: 1_200);
+
+        int partLists = parts.ApproximateIndex.ShouldNotBeNull().ListCount;
+        int entryLists = entryStore.ApproximateIndex.ShouldNotBeNull().ListCount;
+        parts.PlannedProbes().ShouldBe((int)Math.Ceiling(0.5 * Math.Sqrt(partLists)));
+        entryStore.PlannedProbes(null, null).ShouldBe((int)Math.Ceiling(2 * Math.Sqrt(entryLists)));
+        VectorIndexOptions.Default.ProbeFactor.ShouldBeGreaterThan(VectorIndexOptions.Default.PartProbeFactor);
+    }
+
+    [Fact]
     public void Search_equals_the_best_part_per_entry_by_brute_force_when_entries_hold_the_most_parts()
     {
         // Entries with up to the most parts an entry may hold, many of them near the query, so that the rows of a few
