@@ -63,6 +63,34 @@ public sealed class CommandTests : IDisposable
         JsonDocument.Parse(search.Stdout).RootElement.GetProperty("hits")[0].GetProperty("id").GetString().ShouldBe("a");
     }
 
+    [Fact]
+    public async Task A_model_descriptor_naming_no_embedded_model_is_refused_with_its_file_and_field_and_the_store_stays()
+    {
+        string file = _dir.File("turns.jsonl");
+        await File.WriteAllTextAsync(file, """{"stream":"u1","id":"a","text":"We took the ferry to the islands."}""" + "\n");
+        string store = _dir.File("store");
+        (await CliRunner.RunAsync("ingest", file, "--store", store, "--progress", "none")).ExitCode.ShouldBe(0);
+        string vectors = Path.Combine(store, "index", "vectors");
+        Directory.CreateDirectory(vectors);
+        await File.WriteAllBytesAsync(Path.Combine(vectors, "someone.vec"), [1, 2, 3]);
+        string descriptor = Path.Combine(vectors, "someone.model.json");
+        await File.WriteAllTextAsync(descriptor, """{"kind":"embedded","model":"arctic-xs-int9","dimensions":384}""");
+
+        var refused = await CliRunner.RunAsync("index", "--store", store, "--wait", "--progress", "none");
+
+        refused.ExitCode.ShouldNotBe(0);
+        refused.Stderr.ShouldContain(descriptor);
+        refused.Stderr.ShouldContain("field 'model' is 'arctic-xs-int9'");
+        refused.Stderr.ShouldContain("arctic-xs-int8");
+        (await File.ReadAllTextAsync(descriptor)).ShouldContain("arctic-xs-int9", customMessage: "the descriptor is left as it was");
+        // Nothing else was touched: without the foreign files the store answers from its log and lexical index.
+        File.Delete(descriptor);
+        File.Delete(Path.Combine(vectors, "someone.vec"));
+        var lexical = await CliRunner.RunAsync("search", "ferry", "--store", store, "--json");
+        lexical.ExitCode.ShouldBe(0, lexical.ToString());
+        JsonDocument.Parse(lexical.Stdout).RootElement.GetProperty("hits")[0].GetProperty("id").GetString().ShouldBe("a");
+    }
+
     private static JsonElement LastJson(string stdout) => JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.Clone();
 
     [Fact]
