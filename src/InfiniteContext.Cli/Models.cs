@@ -75,16 +75,15 @@ internal static class Models
     }
 
     /// <summary>An embedded model by name (commands that build their own stores, like <c>eval niah</c>); null for <c>none</c>.</summary>
-    public static EmbeddedModel? ParseEmbedded(string? name) => name?.ToLowerInvariant() switch
+    public static EmbeddedModel? ParseEmbedded(string? name)
     {
-        null => null,
-        var n when n.StartsWith(EndpointPrefix, StringComparison.Ordinal) => throw new CliUsageException($"--model '{name}': this command builds its own store and takes an embedded model: arctic-xs, arctic-xs-int8, minilm or none."),
-        "arctic-xs" or "arctic" or "arcticxs" => EmbeddedModel.ArcticXs,
-        "arctic-xs-int8" => EmbeddedModel.ArcticXsInt8,
-        "minilm" or "mini-lm" => EmbeddedModel.MiniLM,
-        "none" => null,
-        _ => throw new CliUsageException($"--model '{name}' is not one of arctic-xs, arctic-xs-int8, minilm, openai:NAME, none."),
-    };
+        string? n = name?.ToLowerInvariant() switch { "arctic" or "arcticxs" => "arctic-xs", "mini-lm" => "minilm", var other => other };
+        if (n is null or "none") return null;
+        string embedded = string.Join(", ", ModelDescriptor.EmbeddedNames.Keys);
+        if (n.StartsWith(EndpointPrefix, StringComparison.Ordinal))
+            throw new CliUsageException($"--model '{name}': this command builds its own store and takes an embedded model: {embedded} or none.");
+        return ModelDescriptor.EmbeddedNames.TryGetValue(n, out var model) ? model : throw new CliUsageException($"--model '{name}' is not one of {embedded}, openai:NAME, none.");
+    }
 
     /// <summary>The generator for a model; an endpoint's API key comes only from the environment.</summary>
     public static IEmbeddingGenerator<string, Embedding<float>> CreateGenerator(ModelDescriptor model, EndpointSettings? settings = null)

@@ -48,8 +48,6 @@ internal static class OnnxInt8Quantizer
         return (ecx & (1 << 11)) != 0 /* AVX512_VNNI */ || (eax1 & (1 << 4)) != 0 /* AVX_VNNI */;
     }
 
-    public static byte[] Quantize(ReadOnlySpan<byte> model, out Report report) => Quantize(model, DefaultWeightLevels, out report);
-
     public static byte[] Quantize(ReadOnlySpan<byte> model, int weightLevels, out Report report)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(weightLevels, 1);

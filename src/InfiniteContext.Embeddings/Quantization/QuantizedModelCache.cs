@@ -18,19 +18,22 @@ internal static class QuantizedModelCache
     /// <summary>The model bytes stored for <paramref name="key"/>, or null when there are none or they do not verify.</summary>
     public static byte[]? TryRead(string directory, string key)
     {
-        byte[] data;
+        // The model is read straight into an array of its own length (ONNX Runtime takes the array), the checksum apart.
+        byte[] body;
+        Span<byte> check = stackalloc byte[8];
         try
         {
-            data = File.ReadAllBytes(PathOf(directory, key));
+            using var file = new FileStream(PathOf(directory, key), FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (file.Length <= 8 || file.Length - 8 > Array.MaxLength) return null;
+            body = new byte[file.Length - 8];
+            file.ReadExactly(body);
+            file.ReadExactly(check);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             return null;
         }
-        if (data.Length <= 8) return null;
-        var body = data.AsSpan(0, data.Length - 8);
-        if (ContentHash.Compute(body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(data.Length - 8))) return null;
-        return body.ToArray();
+        return ContentHash.Compute(body) == BinaryPrimitives.ReadUInt64LittleEndian(check) ? body : null;
     }
 
     /// <summary>Stores <paramref name="model"/> for <paramref name="key"/>; false (and nothing left behind) when the directory cannot take it.</summary>
