@@ -23,6 +23,8 @@ namespace InfiniteContext.Benchmarks;
 /// </summary>
 internal static class QueryPath
 {
+    private static readonly EmbeddingGenerationOptions QueryInput = new() { AdditionalProperties = new() { [EmbeddedSentenceGenerator.InputTypeProperty] = "query" } };
+
     public static async Task RunAsync(string[] args)
     {
         string? store = null, data = null;
@@ -55,18 +57,19 @@ internal static class QueryPath
         int top = data is not null ? 25 : 10;
         using var model = new EmbeddedSentenceGenerator();
         var memo = new MemoizedQueries(model);
-        List<(string Name, RetrievalOptions Options, RetrievalMode Mode)> configurations =
+        var index = VectorIndexOptions.Default;
+        List<(string Name, RetrievalOptions Options, RetrievalMode Mode, VectorIndexOptions Index)> configurations =
         [
             // Not printed: whichever configuration ran first measured 15-20% slower, with about 1.5x the CPU time, in
             // two runs that swapped the first two (cause not pinned down), so a throwaway pass of the default runs first.
-            ("warm-up", new RetrievalOptions(), RetrievalMode.Fused),
-            ("fused, expansion (default)", new RetrievalOptions(), RetrievalMode.Fused),
-            ("fused, no expansion", new RetrievalOptions { Expansion = false }, RetrievalMode.Fused),
-            ("fused, no sentence views", new RetrievalOptions { SentenceViews = false }, RetrievalMode.Fused),
-            ("dense, expansion", new RetrievalOptions(), RetrievalMode.Dense),
-            ("dense, no sentence views", new RetrievalOptions { SentenceViews = false }, RetrievalMode.Dense),
-            ("lexical, expansion", new RetrievalOptions(), RetrievalMode.Lexical),
-            ("lexical, no expansion", new RetrievalOptions { Expansion = false }, RetrievalMode.Lexical),
+            ("warm-up", new RetrievalOptions(), RetrievalMode.Fused, index),
+            ("fused, expansion (default)", new RetrievalOptions(), RetrievalMode.Fused, index),
+            ("fused, no expansion", new RetrievalOptions { Expansion = false }, RetrievalMode.Fused, index),
+            ("fused, no sentence views", new RetrievalOptions { SentenceViews = false }, RetrievalMode.Fused, index),
+            ("dense, expansion", new RetrievalOptions(), RetrievalMode.Dense, index),
+            ("dense, no sentence views", new RetrievalOptions { SentenceViews = false }, RetrievalMode.Dense, index),
+            ("lexical, expansion", new RetrievalOptions(), RetrievalMode.Lexical, index),
+            ("lexical, no expansion", new RetrievalOptions { Expansion = false }, RetrievalMode.Lexical, index),
         ];
         // What a part search reads on the approximate path: the probed lists plus the stray list every query scans.
         string vectorPath = Path.Combine(store, "index", "vectors", VectorStore.FileStem(model.Metadata.DefaultModelId!) + ".vec");
@@ -94,13 +97,11 @@ internal static class QueryPath
         Console.WriteLine("| --- | ---: | ---: | ---: |");
         // Each probe factor asked for (entry vectors and part rows alike): the default configuration again with it, next to the default's row.
         configurations.InsertRange(2, (probeFactors ?? [])
-            .Select(f => (string.Create(CultureInfo.InvariantCulture, $"fused, expansion, probe factor {f}"), new RetrievalOptions(), RetrievalMode.Fused)));
-        foreach (var (name, options, mode) in configurations)
+            .Select(f => (string.Create(CultureInfo.InvariantCulture, $"fused, expansion, probe factor {f}"), new RetrievalOptions(), RetrievalMode.Fused,
+                index with { ProbeFactor = f, PartProbeFactor = f })));
+        foreach (var (name, options, mode, vectorIndex) in configurations)
         {
-            var index = name.Contains("probe factor", StringComparison.Ordinal)
-                ? new VectorIndexOptions { ProbeFactor = double.Parse(name[(name.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture), PartProbeFactor = double.Parse(name[(name.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) }
-                : VectorIndexOptions.Default;
-            await using var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, Retrieval = options, VectorIndex = index });
+            await using var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, Retrieval = options, VectorIndex = vectorIndex });
             foreach (var (q, stream) in questions) await memory.SearchAsync(q, SearchFilter.ForStream(stream), top, mode); // embeds, warms
             var times = new List<double>(questions.Count * rounds);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -145,9 +146,8 @@ internal static class QueryPath
                 $"{sequential[sequential.Count / 2]:0.000} ms (p90 {sequential[sequential.Count * 9 / 10]:0.000}) with the embedding waited for first"));
         }
         // The model's own share for these questions, one call each as a search makes it.
-        var query = new EmbeddingGenerationOptions { AdditionalProperties = new() { [EmbeddedSentenceGenerator.InputTypeProperty] = "query" } };
         var model1 = Stopwatch.StartNew();
-        foreach (var (q, _) in questions) await model.GenerateAsync([q], query);
+        foreach (var (q, _) in questions) await model.GenerateAsync([q], QueryInput);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"query embedding alone: mean {model1.Elapsed.TotalMilliseconds / questions.Count:0.000} ms over {questions.Count} questions"));
     }
 
@@ -166,9 +166,8 @@ internal static class QueryPath
             Console.WriteLine($"{label} {entries.Count:N0}: exact scan (below --approximate-from, {options.ApproximateFrom:N0}, or probing half the lists)");
             return;
         }
-        var query = new EmbeddingGenerationOptions { AdditionalProperties = new() { [EmbeddedSentenceGenerator.InputTypeProperty] = "query" } };
         var vectors = new List<float[]>();
-        foreach (string q in questions) vectors.Add((await memo.GenerateAsync([q], query))[0].Vector.ToArray());
+        foreach (string q in questions) vectors.Add((await memo.GenerateAsync([q], QueryInput))[0].Vector.ToArray());
         double at10 = 0, at100 = 0, spread = 0, shortfall = 0;
         var approximate = new List<double>();
         var exact = new List<double>();
