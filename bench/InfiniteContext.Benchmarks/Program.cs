@@ -11,6 +11,11 @@ public static class Program
             await AnnSweep.RunAsync(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "first-pass-sweep")
+        {
+            await FirstPassSweep.RunAsync(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "query-path")
         {
             await QueryPath.RunAsync(args[1..]);

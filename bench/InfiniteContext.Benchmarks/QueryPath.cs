@@ -99,6 +99,10 @@ internal static class QueryPath
         configurations.InsertRange(2, (probeFactors ?? [])
             .Select(f => (string.Create(CultureInfo.InvariantCulture, $"fused, expansion, probe factor {f}"), new RetrievalOptions(), RetrievalMode.Fused,
                 index with { ProbeFactor = f, PartProbeFactor = f })));
+        // The default again without the projected scan, and with the IVF threshold asked for.
+        configurations.Insert(2, ("fused, expansion, no projected scan", new RetrievalOptions(), RetrievalMode.Fused, index with { ProjectFrom = 0 }));
+        if (approximateFrom != index.ApproximateFrom)
+            configurations.Insert(2, ($"fused, expansion, IVF from {approximateFrom:N0}", new RetrievalOptions(), RetrievalMode.Fused, index with { ApproximateFrom = approximateFrom }));
         foreach (var (name, options, mode, vectorIndex) in configurations)
         {
             await using var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, Retrieval = options, VectorIndex = vectorIndex });
@@ -161,9 +165,11 @@ internal static class QueryPath
     private static async Task IndexRecallAsync(string label, string vectorPath, int top, EmbeddedSentenceGenerator model, MemoizedQueries memo, List<string> questions, int rounds, VectorIndexOptions options)
     {
         using var entries = VectorStore.Open(vectorPath, model.Metadata.DefaultModelId!, model.Dimensions, readOnly: true, options);
-        if (!entries.HasApproximateIndex || entries.PlannedProbes(null, null) == 0)
+        bool ivfUsed = entries.HasApproximateIndex && entries.PlannedProbes(null, null) > 0;
+        bool projected = !ivfUsed && entries.Projection is not null && entries.Count >= options.ProjectFrom;
+        if (!ivfUsed && !projected)
         {
-            Console.WriteLine($"{label} {entries.Count:N0}: exact scan (below --approximate-from, {options.ApproximateFrom:N0}, or probing half the lists)");
+            Console.WriteLine($"{label} {entries.Count:N0}: exact scan (below --approximate-from, {options.ApproximateFrom:N0}, and ProjectFrom, {options.ProjectFrom:N0})");
             return;
         }
         var vectors = new List<float[]>();
@@ -199,9 +205,11 @@ internal static class QueryPath
         }
         approximate.Sort();
         exact.Sort();
-        var ivf = entries.ApproximateIndex!;
+        string how = ivfUsed
+            ? $"IVF of {entries.ApproximateIndex!.ListCount} lists ({entries.ApproximateIndex.Members(entries.ApproximateIndex.StrayList).Count:N0} strays), probe factor {options.ProbeFactor}: {entries.PlannedProbes(null, null)} probed"
+            : $"projected scan ({entries.Projection!.Rank} of {entries.Dimensions} directions, best {options.RescoreFactor} x top rescored)";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label} {entries.Count:N0}: IVF of {ivf.ListCount} lists ({ivf.Members(ivf.StrayList).Count:N0} strays), probe factor {options.ProbeFactor}: {entries.PlannedProbes(null, null)} probed; top {top} p50 {approximate[approximate.Count / 2]:0.000} ms " +
+            $"{label} {entries.Count:N0}: {how}; top {top} p50 {approximate[approximate.Count / 2]:0.000} ms " +
             $"against the exact scan's {exact[exact.Count / 2]:0.000}; recall against exact @10 {at10 / vectors.Count:0.0000}, @{top} {at100 / vectors.Count:0.0000}; " +
             $"mean cosine exact 1st - 10th {spread / vectors.Count:0.0000}, exact 10th - approximate 10th {shortfall / vectors.Count:0.0000}"));
     }

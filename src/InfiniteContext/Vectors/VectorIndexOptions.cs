@@ -14,6 +14,17 @@ public sealed record VectorIndexOptions
     public int ApproximateFrom { get; init; } = 100_000;
 
     /// <summary>
+    /// From this many vectors (matching a query's filters) a search first scores every row on its projected code
+    /// (<see cref="PrincipalProjection"/>: 128 of 384 directions, a third of the bytes) and ranks only the best
+    /// <see cref="RescoreFactor"/> x top by their full codes; the directions are computed once the store holds this many
+    /// vectors (again at 4x steps). Below, the full scan is as fast. 0 turns it off.
+    /// </summary>
+    public int ProjectFrom { get; init; } = 32_768;
+
+    /// <summary>Rows ranked by their full codes per row asked for, after the projected first pass.</summary>
+    public int RescoreFactor { get; init; } = 8;
+
+    /// <summary>
     /// Lists scanned per unfiltered query of the entry vectors: ProbeFactor x sqrt(lists), rounded up (an index of n
     /// vectors has about sqrt(n) lists, so a query scans about ProbeFactor x n^(3/4) vectors). A filter that passes a
     /// share f of the vectors scans 1/f times as many lists. 3 since 2026-12-03 (2 before): on the needle haystack's
@@ -33,6 +44,6 @@ public sealed record VectorIndexOptions
 
     public static VectorIndexOptions Default { get; } = new();
 
-    /// <summary>Exact scans only (the index is neither built nor read).</summary>
-    public static VectorIndexOptions ExactOnly { get; } = new() { ApproximateFrom = 0 };
+    /// <summary>Exact scans only (neither the index nor the projection is built or read).</summary>
+    public static VectorIndexOptions ExactOnly { get; } = new() { ApproximateFrom = 0, ProjectFrom = 0 };
 }

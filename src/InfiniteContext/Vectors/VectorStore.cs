@@ -10,8 +10,9 @@ namespace InfiniteContext.Vectors;
 /// Every batch is fsynced before it counts as covered, so a vector computed once is never computed again;
 /// a torn last record (a crash mid-append) fails its checksum and is cut off on open.
 /// Deletions (forget) rewrite the file without the deleted records.
-/// Beside the file lives its approximate index (<see cref="IvfIndex"/>, a derived <c>.ivf</c> file) used
-/// for queries over many vectors; see <see cref="VectorIndexOptions"/>.
+/// Beside the file live two derived files for queries over many vectors (see <see cref="VectorIndexOptions"/>): every
+/// row's short projected code (<see cref="PrincipalProjection"/>, <c>.proj</c>), scored first by the projected scan, and
+/// the approximate index (<see cref="IvfIndex"/>, <c>.ivf</c>) for stores too large to scan.
 /// </summary>
 public sealed class VectorStore : IDisposable
 {
@@ -22,6 +23,7 @@ public sealed class VectorStore : IDisposable
 
     private readonly string _path;
     private readonly string _indexPath;
+    private readonly string _projectionPath;
     private readonly bool _readOnly;
     private readonly VectorIndexOptions _options;
     private readonly Lock _gate = new();     // readers and writers: the row arrays and the index they see
@@ -36,6 +38,10 @@ public sealed class VectorStore : IDisposable
     private int _count;
     private IvfIndex? _index;
     private FileStream? _indexFile;
+    private PrincipalProjection? _projection;
+    private sbyte[] _projected = [];            // rows x rank projected codes (while _projection is set)
+    private float[] _projectedScales = [];
+    private FileStream? _projectionFile;
 
     public int Dimensions { get; }
     public string ModelId { get; }
@@ -45,6 +51,7 @@ public sealed class VectorStore : IDisposable
     {
         _path = path;
         _indexPath = Path.ChangeExtension(path, ".ivf");
+        _projectionPath = Path.ChangeExtension(path, ".proj");
         _options = options;
         ModelId = modelId;
         Dimensions = dimensions;
@@ -78,11 +85,18 @@ public sealed class VectorStore : IDisposable
         get { lock (_gate) return _index; }
     }
 
+    /// <summary>The directions of the projected scan, once computed.</summary>
+    internal PrincipalProjection? Projection
+    {
+        get { lock (_gate) return _projection; }
+    }
+
     public static VectorStore Open(string path, string modelId, int dimensions, bool readOnly, VectorIndexOptions? options = null)
     {
         var store = new VectorStore(path, modelId, dimensions, readOnly, options ?? VectorIndexOptions.Default);
         store.Load();
         store.LoadIndex();
+        store.LoadProjection();
         return store;
     }
 
@@ -157,6 +171,11 @@ public sealed class VectorStore : IDisposable
             Array.Resize(ref _scales, n);
             Array.Resize(ref _codes, n * Dimensions);
             Array.Resize(ref _lists, n);
+            if (_projection is not null)
+            {
+                Array.Resize(ref _projected, n * _projection.Rank);
+                Array.Resize(ref _projectedScales, n);
+            }
         }
         _seqs[_count] = seq;
         _streams[_count] = stream;
@@ -173,18 +192,19 @@ public sealed class VectorStore : IDisposable
         var buffer = new byte[RecordSize * batch.Count];
         lock (_writer)
         {
-            int retrainAt;
+            (int Index, int Projection) due;
             lock (_gate)
             {
-                retrainAt = AppendLocked(batch, buffer);
+                due = AppendLocked(batch, buffer);
             }
             // Training reads only rows that stay put while _writer is held; searches meanwhile use the old index or the scan.
-            if (retrainAt > 0) Retrain(retrainAt);
+            if (due.Index > 0) Retrain(due.Index);
+            if (due.Projection > 0) RetrainProjection(due.Projection);
         }
     }
 
-    /// <summary>Writes and fsyncs the batch, adds it in memory and to the current index; returns a training size that is now due, or 0.</summary>
-    private int AppendLocked(IReadOnlyList<(long Seq, int StreamId, ReadOnlyMemory<float> Vector)> batch, byte[] buffer)
+    /// <summary>Writes and fsyncs the batch, adds it in memory and to the derived structures; returns the training sizes now due (0: none).</summary>
+    private (int Index, int Projection) AppendLocked(IReadOnlyList<(long Seq, int StreamId, ReadOnlyMemory<float> Vector)> batch, byte[] buffer)
     {
         long last = _count == 0 ? 0 : _seqs[_count - 1];
         var encoded = new (long, int, float, sbyte[])[batch.Count];
@@ -208,7 +228,7 @@ public sealed class VectorStore : IDisposable
         _file.Flush(flushToDisk: true);
         int first = _count;
         foreach (var (seq, stream, scale, code) in encoded) AppendInMemory(seq, stream, scale, code);
-        return CatchUpIndex(first);
+        return (CatchUpIndex(first), CatchUpProjection(first));
     }
 
     /// <summary>
@@ -218,36 +238,19 @@ public sealed class VectorStore : IDisposable
     private void LoadIndex()
     {
         if (_options.ApproximateFrom <= 0) return;
+        // Below the threshold no index is used, so none is held (a file left from a lower threshold stays on disk).
         int trainingSize = IvfIndex.TrainingSize(_count, _options.ApproximateFrom);
+        if (trainingSize == 0) return;
         if (IvfIndexFile.TryRead(_indexPath, Dimensions) is not { } read || read.Index.TrainedCount < trainingSize)
         {
-            if (trainingSize > 0) Retrain(trainingSize);
+            Retrain(trainingSize);
             return;
         }
         _index = read.Index;
-        // Records are in row order: a record for a seq that is no longer here (forgotten before a crash) is skipped;
-        // rows past the records (a tail appended after the last flush) are assigned now.
         var records = read.Records;
-        int k = 0, matched = 0;
-        bool inOrder = true;
+        bool inOrder = MatchRecords(records.Count, k => records[k].Seq, out var recordOfRow, out int matched);
         for (int r = 0; r < _count; r++)
-        {
-            while (k < records.Count && records[k].Seq < _seqs[r])
-            {
-                k++;
-                inOrder = false;
-            }
-            if (k < records.Count && records[k].Seq == _seqs[r])
-            {
-                _lists[r] = records[k++].List;
-                if (matched++ != r) inOrder = false;
-            }
-            else
-            {
-                _lists[r] = _index.Assign(_codes.AsSpan(r * Dimensions, Dimensions), _scales[r]);
-            }
-        }
-        if (k < records.Count) inOrder = false;
+            _lists[r] = recordOfRow[r] >= 0 ? records[recordOfRow[r]].List : _index.Assign(_codes.AsSpan(r * Dimensions, Dimensions), _scales[r]);
         ResetLists();
         if (_readOnly) return;
         if (!inOrder)
@@ -256,6 +259,112 @@ public sealed class VectorStore : IDisposable
         }
         _indexFile = IvfIndexFile.OpenForAppend(_indexPath, inOrder ? read.ValidLength : null);
         if (inOrder && matched < _count) IvfIndexFile.Append(_indexFile, _seqs.AsSpan(matched, _count - matched), _lists.AsSpan(matched, _count - matched));
+    }
+
+    /// <summary>
+    /// Pairs a derived file's records (ascending seqs) with the rows: the record of each row, or -1 for a row the file does
+    /// not cover (a tail appended after its last flush), skipping records of seqs no longer here (forgotten before a
+    /// crash). True when the records are exactly the first <paramref name="matched"/> rows, so the file can be appended to.
+    /// </summary>
+    private bool MatchRecords(int recordCount, Func<int, long> recordSeq, out int[] recordOfRow, out int matched)
+    {
+        recordOfRow = new int[_count];
+        int k = 0;
+        matched = 0;
+        bool inOrder = true;
+        for (int r = 0; r < _count; r++)
+        {
+            while (k < recordCount && recordSeq(k) < _seqs[r])
+            {
+                k++;
+                inOrder = false;
+            }
+            if (k < recordCount && recordSeq(k) == _seqs[r])
+            {
+                recordOfRow[r] = k++;
+                if (matched++ != r) inOrder = false;
+            }
+            else
+            {
+                recordOfRow[r] = -1;
+            }
+        }
+        if (k < recordCount) inOrder = false;
+        return inOrder;
+    }
+
+    /// <summary>
+    /// Opens the persisted projection and projects the rows it does not cover yet; computes the directions when the file
+    /// is missing, damaged, or computed from fewer rows than the store now calls for. A reader builds it in memory only.
+    /// </summary>
+    private void LoadProjection()
+    {
+        int trainingSize = IvfIndex.TrainingSize(_count, _options.ProjectFrom);
+        if (trainingSize == 0) return;
+        int rank = PrincipalProjection.RankFor(Dimensions);
+        if (ProjectionFile.TryRead(_projectionPath, Dimensions, rank) is not { } read || read.Projection.TrainedCount < trainingSize)
+        {
+            RetrainProjection(trainingSize);
+            return;
+        }
+        var records = read.Records;
+        bool inOrder = MatchRecords(records.Count, k => records[k].Seq, out var recordOfRow, out int matched);
+        var projected = new sbyte[_seqs.Length * rank];
+        var scales = new float[_seqs.Length];
+        for (int r = 0; r < _count; r++)
+        {
+            if (recordOfRow[r] < 0) continue;
+            var record = records[recordOfRow[r]];
+            scales[r] = record.Scale;
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(read.Data.AsSpan(record.Offset, rank)).CopyTo(projected.AsSpan(r * rank, rank));
+        }
+        for (int r = 0; r < _count; r++)
+            if (recordOfRow[r] < 0) read.Projection.ProjectRange(_codes, _scales, r, r + 1, projected, scales);
+        (_projection, _projected, _projectedScales) = (read.Projection, projected, scales);
+        if (_readOnly) return;
+        if (!inOrder) ProjectionFile.Write(_projectionPath, _projection, _seqs.AsSpan(0, _count), _projectedScales.AsSpan(0, _count), _projected.AsSpan(0, _count * rank));
+        _projectionFile = ProjectionFile.OpenForAppend(_projectionPath, inOrder ? read.ValidLength : null);
+        if (inOrder && matched < _count)
+            ProjectionFile.Append(_projectionFile, rank, _seqs.AsSpan(matched, _count - matched), _projectedScales.AsSpan(matched, _count - matched), _projected.AsSpan(matched * rank, (_count - matched) * rank));
+    }
+
+    /// <summary>After an append: projects the new rows; returns the training size now due, or 0.</summary>
+    private int CatchUpProjection(int first)
+    {
+        if (_options.ProjectFrom <= 0) return 0;
+        if (_projection is { } projection)
+        {
+            projection.ProjectRange(_codes, _scales, first, _count, _projected, _projectedScales);
+            if (_projectionFile is not null)
+                ProjectionFile.Append(_projectionFile, projection.Rank, _seqs.AsSpan(first, _count - first), _projectedScales.AsSpan(first, _count - first),
+                    _projected.AsSpan(first * projection.Rank, (_count - first) * projection.Rank));
+        }
+        int trainingSize = IvfIndex.TrainingSize(_count, _options.ProjectFrom);
+        return trainingSize > (_projection?.TrainedCount ?? 0) ? trainingSize : 0;
+    }
+
+    /// <summary>Computes the directions from the first <paramref name="trainingSize"/> rows and projects every row off the readers' lock, then swaps them in (as <see cref="Retrain"/>).</summary>
+    private void RetrainProjection(int trainingSize)
+    {
+        int count;
+        sbyte[] codes;
+        float[] scales;
+        int capacity;
+        lock (_gate) (count, codes, scales, capacity) = (_count, _codes, _scales, _seqs.Length);
+        var projection = PrincipalProjection.Train(codes, scales, Dimensions, trainingSize);
+        var projected = new sbyte[capacity * projection.Rank];
+        var projectedScales = new float[capacity];
+        projection.ProjectRange(codes, scales, 0, count, projected, projectedScales);
+        lock (_gate) (_projection, _projected, _projectedScales) = (projection, projected, projectedScales);
+        if (!_readOnly) RewriteProjection();
+    }
+
+    private void RewriteProjection()
+    {
+        _projectionFile?.Dispose();
+        _projectionFile = null;
+        ProjectionFile.Write(_projectionPath, _projection!, _seqs.AsSpan(0, _count), _projectedScales.AsSpan(0, _count), _projected.AsSpan(0, _count * _projection!.Rank));
+        _projectionFile = ProjectionFile.OpenForAppend(_projectionPath);
     }
 
     /// <summary>After an append: assigns the new rows to the current index's lists; returns the training size now due, or 0.</summary>
@@ -326,6 +435,11 @@ public sealed class VectorStore : IDisposable
                     _scales[kept] = _scales[i];
                     _lists[kept] = _lists[i];
                     _codes.AsSpan(i * Dimensions, Dimensions).CopyTo(_codes.AsSpan(kept * Dimensions, Dimensions));
+                    if (_projection is { Rank: var rank })
+                    {
+                        _projectedScales[kept] = _projectedScales[i];
+                        _projected.AsSpan(i * rank, rank).CopyTo(_projected.AsSpan(kept * rank, rank));
+                    }
                 }
                 kept++;
             }
@@ -341,6 +455,7 @@ public sealed class VectorStore : IDisposable
                 {
                     Rewrite();
                     if (_index is not null) RewriteIndex();
+                    if (_projection is not null) RewriteProjection();
                 }
             }
             return removed;
@@ -444,6 +559,10 @@ public sealed class VectorStore : IDisposable
                     if (i >= 0) ScanRange(i, i + 1, q, qScale, single, streamIds, allowed, best);
                 }
             }
+            else if (probesOverride is null && _projection is not null && Candidates(streamIds, allowed) >= _options.ProjectFrom)
+            {
+                ProjectedScan(query, q, qScale, single, streamIds, allowed, best, top);
+            }
             else if (_count >= ParallelScanFrom && Environment.ProcessorCount > 1)
             {
                 // One core streams the codes slower than memory can deliver them: two halves on two cores, merged
@@ -462,6 +581,68 @@ public sealed class VectorStore : IDisposable
             }
         }
         return best.Drain();
+    }
+
+    /// <summary>
+    /// Every row scored on its projected code (a third of the bytes of the full scan), the best RescoreFactor x top of
+    /// them ranked by their full codes. Called under _gate.
+    /// </summary>
+    private void ProjectedScan(ReadOnlySpan<float> query, sbyte[] q, float qScale, int single, IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed, TopScores best, int top)
+    {
+        var projection = _projection!;
+        var pq = new sbyte[projection.Rank];
+        float pqScale = projection.ProjectQuery(query, pq);
+        int window = (int)Math.Min(_count, (long)top * Math.Max(1, _options.RescoreFactor));
+        // First pass keyed by row, not seq: rows are in seq order, so ties break the same way, and the rescoring reads rows directly.
+        var first = new TopCandidates(window);
+        if (_count >= ParallelScanFrom && Environment.ProcessorCount > 1)
+        {
+            int half = _count / 2;
+            var halves = new[] { first, new TopCandidates(window) };
+            Parallel.For(0, 2, h => ScanProjectedRange(h == 0 ? 0 : half, h == 0 ? half : _count, pq, pqScale, single, streamIds, allowed, halves[h]));
+            first.Merge(halves[1]);
+        }
+        else
+        {
+            ScanProjectedRange(0, _count, pq, pqScale, single, streamIds, allowed, first);
+        }
+        Rescore(first.Rows(), q, qScale, best);
+    }
+
+    /// <summary>
+    /// The first pass's rows by their full codes. Each row is a few cache lines somewhere in the whole code array, a TLB
+    /// and cache miss apiece (about a microsecond on this VM when taken one after another), so the rows a few places
+    /// ahead are prefetched while the current one is scored.
+    /// </summary>
+    private unsafe void Rescore(int[] rows, sbyte[] q, float qScale, TopScores best)
+    {
+        const int ahead = 6;
+        int dims = Dimensions;
+        fixed (sbyte* codes = _codes)
+        {
+            for (int j = 0; j < rows.Length; j++)
+            {
+                if (System.Runtime.Intrinsics.X86.Sse.IsSupported && j + ahead < rows.Length)
+                {
+                    sbyte* next = codes + (long)rows[j + ahead] * dims;
+                    for (int line = 0; line < dims; line += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(next + line);
+                }
+                int i = rows[j];
+                best.Offer(_seqs[i], Int8VectorCodec.Dot(q, new ReadOnlySpan<sbyte>(codes + (long)i * dims, dims)) * qScale * _scales[i]);
+            }
+        }
+    }
+
+    private void ScanProjectedRange(int from, int to, sbyte[] pq, float pqScale, int single, IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed, TopCandidates best)
+    {
+        int rank = pq.Length;
+        for (int i = from; i < to; i++)
+        {
+            int s = _streams[i];
+            if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) continue;
+            if (allowed is not null && !allowed.Contains(_seqs[i])) continue;
+            best.Offer(i, Int8VectorCodec.Dot(pq, _projected.AsSpan(i * rank, rank)) * pqScale * _projectedScales[i]);
+        }
     }
 
     /// <summary>An exact scan of at least this many rows runs in two halves on two cores.</summary>
@@ -492,6 +673,15 @@ public sealed class VectorStore : IDisposable
     private int ProbesFor(IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed)
     {
         if (_index is null || _options.ApproximateFrom <= 0 || _count == 0) return 0;
+        long candidates = Candidates(streamIds, allowed);
+        if (candidates < _options.ApproximateFrom) return 0;
+        double probes = Math.Ceiling(_options.ProbesFor(_index.ListCount) * (double)_count / candidates);
+        return probes * 2 > _index.ListCount ? 0 : (int)probes;
+    }
+
+    /// <summary>How many rows the filters may pass: from per-stream counts and the allowed set's size, an upper bound.</summary>
+    private long Candidates(IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed)
+    {
         long candidates = _count;
         if (streamIds is not null)
         {
@@ -499,9 +689,7 @@ public sealed class VectorStore : IDisposable
             foreach (int s in streamIds) candidates += _streamCounts.GetValueOrDefault(s);
         }
         if (allowed is not null) candidates = Math.Min(candidates, allowed.Count);
-        if (candidates < _options.ApproximateFrom) return 0;
-        double probes = Math.Ceiling(_options.ProbesFor(_index.ListCount) * (double)_count / candidates);
-        return probes * 2 > _index.ListCount ? 0 : (int)probes;
+        return candidates;
     }
 
     public void Dispose()
@@ -510,6 +698,7 @@ public sealed class VectorStore : IDisposable
         {
             _file?.Dispose();
             _indexFile?.Dispose();
+            _projectionFile?.Dispose();
         }
     }
 }
