@@ -25,6 +25,12 @@ public sealed record VectorIndexOptions
     public int RescoreFactor { get; init; } = 8;
 
     /// <summary>
+    /// At most this many rows ranked by their full codes (never fewer than asked for): each is a cache miss, so the
+    /// sentence views' 800-row searches would pay more for their window than for the first pass.
+    /// </summary>
+    public int RescoreLimit { get; init; } = 2_048;
+
+    /// <summary>
     /// Lists scanned per unfiltered query of the entry vectors: ProbeFactor x sqrt(lists), rounded up (an index of n
     /// vectors has about sqrt(n) lists, so a query scans about ProbeFactor x n^(3/4) vectors). A filter that passes a
     /// share f of the vectors scans 1/f times as many lists. 3 since 2026-12-03 (2 before): on the needle haystack's

@@ -592,7 +592,8 @@ public sealed class VectorStore : IDisposable
         var projection = _projection!;
         var pq = new sbyte[projection.Rank];
         float pqScale = projection.ProjectQuery(query, pq);
-        int window = (int)Math.Min(_count, (long)top * Math.Max(1, _options.RescoreFactor));
+        long wanted = Math.Max(top, Math.Min((long)top * Math.Max(1, _options.RescoreFactor), _options.RescoreLimit));
+        int window = (int)Math.Min(_count, wanted);
         // First pass keyed by row, not seq: rows are in seq order, so ties break the same way, and the rescoring reads rows directly.
         var first = new TopCandidates(window);
         if (_count >= ParallelScanFrom && Environment.ProcessorCount > 1)

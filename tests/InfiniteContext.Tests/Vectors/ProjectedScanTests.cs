@@ -95,6 +95,9 @@ public sealed class ProjectedScanTests : IDisposable
         // The measurement can fail: rescoring no more rows than asked for leaves the first pass's order, which misses.
         using var bare = VectorStore.Open(PathOf("t"), "test", Dims, readOnly: true, FromTwoThousand with { RescoreFactor = 1 });
         Recall(bare, queries, 10).ShouldBeLessThan(0.95);
+        // The limit bounds the window (factor 8 then answers as factor 1, whose recall is below 0.95) but never below the rows asked for.
+        using var limited = VectorStore.Open(PathOf("t"), "test", Dims, readOnly: true, FromTwoThousand with { RescoreLimit = 1 });
+        foreach (var q in queries.Take(20)) limited.Search(q, null, 10).ShouldBe(bare.Search(q, null, 10));
     }
 
     [Fact]
