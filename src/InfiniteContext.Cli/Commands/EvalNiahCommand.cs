@@ -38,7 +38,7 @@ internal static class EvalNiahCommand
         };
         var approximateFrom = new Option<int?>("--approximate-from")
         {
-            Description = "Vectors from which the dense channel answers from the approximate (IVF) index instead of the exact scan (default: the store's default, 100000; 0: exact only). For measuring the index on needles.",
+            Description = "Vectors from which the dense channel answers from the approximate (IVF) index instead of the exact scan (default: the store's default, 100000; 0: exact scans only, without the projected first pass either). For measuring the index on needles.",
         };
         var progress = CommonOptions.Progress();
         var json = CommonOptions.Json();
@@ -61,7 +61,9 @@ internal static class EvalNiahCommand
             options.Validate();
             var chosen = Models.ParseEmbedded(result.GetValue(model));
             var vectorIndex = result.GetValue(approximateFrom) is { } from
-                ? from >= 0 ? new Vectors.VectorIndexOptions { ApproximateFrom = from } : throw new CliUsageException($"--approximate-from {from}: a vector count, 0 or more.")
+                ? from > 0 ? new Vectors.VectorIndexOptions { ApproximateFrom = from }
+                    : from == 0 ? Vectors.VectorIndexOptions.ExactOnly
+                    : throw new CliUsageException($"--approximate-from {from}: a vector count, 0 or more.")
                 : Vectors.VectorIndexOptions.Default;
             string? storeRoot = result.GetValue(store);
             string output = Path.GetFullPath(result.GetValue(outDir)!);
