@@ -21,8 +21,7 @@ internal static class IvfIndexFile
     /// <summary>Rewrites the whole file (after training or a deletion), atomically.</summary>
     public static void Write(string path, IvfIndex index, ReadOnlySpan<long> seqs, ReadOnlySpan<int> lists, int dims)
     {
-        string tmp = path + ".tmp";
-        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var f = DerivedFile.CreateAside(path))
         {
             var centroids = MemoryMarshal.AsBytes(index.Centroids);
             var header = new byte[HeaderSize];
@@ -32,7 +31,7 @@ internal static class IvfIndexFile
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), index.ListCount);
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), index.TrainedCount);
             BinaryPrimitives.WriteSingleLittleEndian(header.AsSpan(20), index.StrayBelow);
-            BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), HeaderHash(header, centroids));
+            BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), DerivedFile.HeaderHash(header, centroids));
             f.Write(header);
             f.Write(centroids);
             var record = new byte[RecordSize * 4096];
@@ -42,18 +41,8 @@ internal static class IvfIndexFile
                 for (int i = 0; i < n; i++) Fill(record.AsSpan(i * RecordSize, RecordSize), seqs[start + i], lists[start + i]);
                 f.Write(record, 0, n * RecordSize);
             }
-            f.Flush(flushToDisk: true);
+            DerivedFile.ReplaceWith(f, path);
         }
-        File.Move(tmp, path, overwrite: true);
-    }
-
-    /// <summary>Opens the file for appending records after its first <paramref name="validLength"/> bytes (a torn tail is cut off first).</summary>
-    public static FileStream OpenForAppend(string path, long? validLength = null)
-    {
-        var f = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-        if (validLength is { } length && f.Length != length) f.SetLength(length);
-        f.Position = f.Length;
-        return f;
     }
 
     public static void Append(FileStream file, ReadOnlySpan<long> seqs, ReadOnlySpan<int> lists)
@@ -71,10 +60,7 @@ internal static class IvfIndexFile
     /// </summary>
     public static (IvfIndex Index, List<(long Seq, int List)> Records, long ValidLength)? TryRead(string path, int dims)
     {
-        if (!File.Exists(path)) return null;
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (IOException) { return null; }
+        if (DerivedFile.TryReadAll(path) is not { } data) return null;
         if (data.Length < HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
             || BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(4)) != Version
             || BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(8)) != dims) return null;
@@ -84,7 +70,7 @@ internal static class IvfIndexFile
         long centroidBytes = (long)lists * dims * sizeof(float);
         if (lists <= 0 || trained < lists || HeaderSize + centroidBytes > data.Length) return null;
         var centroidSpan = data.AsSpan(HeaderSize, (int)centroidBytes);
-        if (HeaderHash(data.AsSpan(0, HeaderSize), centroidSpan) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(24))) return null;
+        if (DerivedFile.HeaderHash(data.AsSpan(0, HeaderSize), centroidSpan) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(24))) return null;
         var centroids = MemoryMarshal.Cast<byte, float>(centroidSpan).ToArray();
         var records = new List<(long, int)>((int)((data.Length - HeaderSize - centroidBytes) / RecordSize));
         long last = 0;
@@ -108,7 +94,4 @@ internal static class IvfIndexFile
         BinaryPrimitives.WriteInt32LittleEndian(record[8..], list);
         BinaryPrimitives.WriteUInt32LittleEndian(record[12..], (uint)ContentHash.Compute(record[..12]));
     }
-
-    private static ulong HeaderHash(ReadOnlySpan<byte> header, ReadOnlySpan<byte> centroids) =>
-        ContentHash.Compute(header[..24]) ^ ContentHash.Compute(centroids) * 0x9E3779B97F4A7C15UL;
 }

@@ -22,8 +22,7 @@ internal static class ProjectionFile
     /// <summary>Rewrites the whole file (after training or a deletion), atomically.</summary>
     public static void Write(string path, PrincipalProjection projection, ReadOnlySpan<long> seqs, ReadOnlySpan<float> scales, ReadOnlySpan<sbyte> codes)
     {
-        string tmp = path + ".tmp";
-        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var f = DerivedFile.CreateAside(path))
         {
             var body = Body(projection);
             var header = new byte[HeaderSize];
@@ -32,22 +31,12 @@ internal static class ProjectionFile
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), projection.Dims);
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), projection.Rank);
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), projection.TrainedCount);
-            BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), HeaderHash(header, body));
+            BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), DerivedFile.HeaderHash(header, body));
             f.Write(header);
             f.Write(body);
             WriteRecords(f, projection.Rank, seqs, scales, codes);
-            f.Flush(flushToDisk: true);
+            DerivedFile.ReplaceWith(f, path);
         }
-        File.Move(tmp, path, overwrite: true);
-    }
-
-    /// <summary>Opens the file for appending records after its first <paramref name="validLength"/> bytes (a torn tail is cut off first).</summary>
-    public static FileStream OpenForAppend(string path, long? validLength = null)
-    {
-        var f = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-        if (validLength is { } length && f.Length != length) f.SetLength(length);
-        f.Position = f.Length;
-        return f;
     }
 
     public static void Append(FileStream file, int rank, ReadOnlySpan<long> seqs, ReadOnlySpan<float> scales, ReadOnlySpan<sbyte> codes)
@@ -62,10 +51,7 @@ internal static class ProjectionFile
     /// </summary>
     public static (PrincipalProjection Projection, List<(long Seq, float Scale, int Offset)> Records, byte[] Data, long ValidLength)? TryRead(string path, int dims, int rank)
     {
-        if (!File.Exists(path)) return null;
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (IOException) { return null; }
+        if (DerivedFile.TryReadAll(path) is not { } data) return null;
         long bodyBytes = (long)(dims + rank * dims) * sizeof(float);
         if (data.Length < HeaderSize + bodyBytes || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
             || BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(4)) != Version
@@ -73,7 +59,7 @@ internal static class ProjectionFile
             || BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(12)) != rank) return null;
         int trained = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(16));
         var body = data.AsSpan(HeaderSize, (int)bodyBytes);
-        if (trained <= 0 || HeaderHash(data.AsSpan(0, HeaderSize), body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(24))) return null;
+        if (trained <= 0 || DerivedFile.HeaderHash(data.AsSpan(0, HeaderSize), body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(24))) return null;
         var floats = MemoryMarshal.Cast<byte, float>(body);
         var projection = new PrincipalProjection(dims, rank, trained, floats[..dims].ToArray(), floats[dims..].ToArray());
         int size = RecordSize(rank);
@@ -118,7 +104,4 @@ internal static class ProjectionFile
             f.Write(buffer, 0, n * size);
         }
     }
-
-    private static ulong HeaderHash(ReadOnlySpan<byte> header, ReadOnlySpan<byte> body) =>
-        ContentHash.Compute(header[..24]) ^ ContentHash.Compute(body) * 0x9E3779B97F4A7C15UL;
 }

@@ -257,7 +257,7 @@ public sealed class VectorStore : IDisposable
         {
             IvfIndexFile.Write(_indexPath, _index, _seqs.AsSpan(0, _count), _lists.AsSpan(0, _count), Dimensions);
         }
-        _indexFile = IvfIndexFile.OpenForAppend(_indexPath, inOrder ? read.ValidLength : null);
+        _indexFile = DerivedFile.OpenForAppend(_indexPath, inOrder ? read.ValidLength : null);
         if (inOrder && matched < _count) IvfIndexFile.Append(_indexFile, _seqs.AsSpan(matched, _count - matched), _lists.AsSpan(matched, _count - matched));
     }
 
@@ -323,7 +323,7 @@ public sealed class VectorStore : IDisposable
         (_projection, _projected, _projectedScales) = (read.Projection, projected, scales);
         if (_readOnly) return;
         if (!inOrder) ProjectionFile.Write(_projectionPath, _projection, _seqs.AsSpan(0, _count), _projectedScales.AsSpan(0, _count), _projected.AsSpan(0, _count * rank));
-        _projectionFile = ProjectionFile.OpenForAppend(_projectionPath, inOrder ? read.ValidLength : null);
+        _projectionFile = DerivedFile.OpenForAppend(_projectionPath, inOrder ? read.ValidLength : null);
         if (inOrder && matched < _count)
             ProjectionFile.Append(_projectionFile, rank, _seqs.AsSpan(matched, _count - matched), _projectedScales.AsSpan(matched, _count - matched), _projected.AsSpan(matched * rank, (_count - matched) * rank));
     }
@@ -364,7 +364,7 @@ public sealed class VectorStore : IDisposable
         _projectionFile?.Dispose();
         _projectionFile = null;
         ProjectionFile.Write(_projectionPath, _projection!, _seqs.AsSpan(0, _count), _projectedScales.AsSpan(0, _count), _projected.AsSpan(0, _count * _projection!.Rank));
-        _projectionFile = ProjectionFile.OpenForAppend(_projectionPath);
+        _projectionFile = DerivedFile.OpenForAppend(_projectionPath);
     }
 
     /// <summary>After an append: assigns the new rows to the current index's lists; returns the training size now due, or 0.</summary>
@@ -413,7 +413,7 @@ public sealed class VectorStore : IDisposable
         _indexFile?.Dispose();
         _indexFile = null;
         IvfIndexFile.Write(_indexPath, _index!, _seqs.AsSpan(0, _count), _lists.AsSpan(0, _count), Dimensions);
-        _indexFile = IvfIndexFile.OpenForAppend(_indexPath);
+        _indexFile = DerivedFile.OpenForAppend(_indexPath);
     }
 
     /// <summary>Removes the vectors of forgotten entries, on disk too (the file is rewritten without them).</summary>
