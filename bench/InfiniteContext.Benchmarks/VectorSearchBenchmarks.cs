@@ -45,7 +45,8 @@ public class VectorSearchBenchmarks
         _store.Append(batch);
         _store.Dispose();
         _store = VectorStore.Open(Path.Combine(_dir, "bench.vec"), "bench", Dimensions, readOnly: true, VectorIndexOptions.ExactOnly);
-        _projected = VectorStore.Open(Path.Combine(_dir, "bench.vec"), "bench", Dimensions, readOnly: true, VectorIndexOptions.Default with { ApproximateFrom = 0 });
+        // A writer computes the projection (a reader would scan exactly without its file).
+        _projected = VectorStore.Open(Path.Combine(_dir, "bench.vec"), "bench", Dimensions, readOnly: false, VectorIndexOptions.Default with { ApproximateFrom = 0 });
         _queries = Enumerable.Range(0, 64).Select(_ => UnitVector(random)).ToArray();
     }
 

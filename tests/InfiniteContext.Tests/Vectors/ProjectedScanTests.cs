@@ -111,6 +111,25 @@ public sealed class ProjectedScanTests : IDisposable
     }
 
     [Fact]
+    public void A_reader_does_not_compute_the_projection_and_scans_exactly_until_a_writer_has_saved_it()
+    {
+        string path = PathOf("a");
+        using (Fill(path, Clustered(), 500, VectorIndexOptions.ExactOnly)) { }
+        var mixture = new GaussianMixture(Dims, 30, 1f, 5);
+        var queries = Queries(20, 3, mixture.Sample);
+        using (var reader = VectorStore.Open(path, "test", Dims, readOnly: true, FromTwoThousand))
+        {
+            reader.Projection.ShouldBeNull();
+            foreach (var q in queries) reader.Search(q, null, 10).ShouldBe(reader.SearchExact(q, null, 10));
+        }
+        File.Exists(ProjectionPathOf(path)).ShouldBeFalse("a reader writes nothing");
+
+        using (var writer = VectorStore.Open(path, "test", Dims, readOnly: false, FromTwoThousand)) writer.Projection.ShouldNotBeNull();
+        using var later = VectorStore.Open(path, "test", Dims, readOnly: true, FromTwoThousand);
+        later.Projection.ShouldNotBeNull("the writer saved it");
+    }
+
+    [Fact]
     public void The_directions_are_the_leading_principal_ones()
     {
         // Rows in the span of three axes (variances 9, 4, 1) plus a little noise: the first directions span those axes.
