@@ -18,14 +18,15 @@ internal static class Models
     public const string EndpointEnvironmentVariable = "INFCTX_EMBEDDINGS_ENDPOINT";
     public static readonly Uri OpenAiEndpoint = new("https://api.openai.com/v1");
 
-    public const string DefaultModel = "arctic-xs-int8";
+    /// <summary>The engine's default embedded model (<see cref="EmbeddedModelOptions.Model"/>), by its CLI name.</summary>
+    public static readonly string DefaultModel = ModelDescriptor.CliName(new EmbeddedModelOptions().Model);
 
-    /// <summary>--model; <paramref name="fallback"/> null means "the store's model, else arctic-xs-int8".</summary>
-    public static Option<string?> ModelOption(string? fallback = DefaultModel) => new("--model")
+    /// <summary>--model; with <paramref name="storeDecides"/> no value means "the store's model, else the default".</summary>
+    public static Option<string?> ModelOption(bool storeDecides = false) => new("--model")
     {
-        Description = "Embedding model: arctic-xs-int8 (Arctic Embed XS with int8 weights" + (fallback is null ? "; the default unless the store already has vectors of another)" : "; the default)")
+        Description = "Embedding model: arctic-xs-int8 (Arctic Embed XS with int8 weights" + (storeDecides ? "; the default unless the store already has vectors of another)" : "; the default)")
             + ", arctic-xs (its fp32 original: the same recall at twice the CPU time), minilm, openai:NAME (a model behind --embeddings-endpoint), or none (lexical only).",
-        DefaultValueFactory = _ => fallback,
+        DefaultValueFactory = _ => storeDecides ? null : DefaultModel,
     };
 
     public static Option<RetrievalMode?> RetrievalOption() => new("--retrieval")
@@ -44,7 +45,7 @@ internal static class Models
         ModelDescriptor? chosen;
         if (name is null)
         {
-            chosen = (stored.Count > 0 ? stored[0] : null) ?? ModelDescriptor.ForEmbedded(EmbeddedModel.ArcticXsInt8);
+            chosen = (stored.Count > 0 ? stored[0] : null) ?? ModelDescriptor.ForEmbedded(new EmbeddedModelOptions().Model);
             if (!chosen.IsEndpoint && settings.Given) throw new CliUsageException("--embeddings-endpoint and --query-prefix need --model openai:NAME.");
         }
         else if (name.StartsWith(EndpointPrefix, StringComparison.OrdinalIgnoreCase))

@@ -10,7 +10,7 @@ internal static class IndexCommand
     public static Command Create()
     {
         var store = CommonOptions.Store();
-        var model = Models.ModelOption(fallback: null);
+        var model = Models.ModelOption(storeDecides: true);
         var endpoint = new EndpointSettings.Options();
         var wait = new Option<bool>("--wait") { Description = "Return only when every entry has its vector (the default; kept for scripts that say it)." };
         var progress = CommonOptions.Progress();
