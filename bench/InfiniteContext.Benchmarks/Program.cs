@@ -16,6 +16,11 @@ public static class Program
             await FirstPassSweep.RunAsync(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "search-under-append")
+        {
+            SearchUnderAppend.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "query-path")
         {
             await QueryPath.RunAsync(args[1..]);

@@ -192,10 +192,15 @@ public sealed class VectorStore : IDisposable
         var buffer = new byte[RecordSize * batch.Count];
         lock (_writer)
         {
+            // The fsync (milliseconds) happens before the readers' lock is taken: searches go on meanwhile, and only the
+            // in-memory append and the derived structures' catch-up hold them up. Rows only change under _writer, held here.
+            var encoded = WriteDurably(batch, buffer);
             (int Index, int Projection) due;
             lock (_gate)
             {
-                due = AppendLocked(batch, buffer);
+                int first = _count;
+                foreach (var (seq, stream, scale, code) in encoded) AppendInMemory(seq, stream, scale, code);
+                due = (CatchUpIndex(first), CatchUpProjection(first));
             }
             // Training reads only rows that stay put while _writer is held; searches meanwhile use the old index or the scan.
             if (due.Index > 0) Retrain(due.Index);
@@ -203,11 +208,11 @@ public sealed class VectorStore : IDisposable
         }
     }
 
-    /// <summary>Writes and fsyncs the batch, adds it in memory and to the derived structures; returns the training sizes now due (0: none).</summary>
-    private (int Index, int Projection) AppendLocked(IReadOnlyList<(long Seq, int StreamId, ReadOnlyMemory<float> Vector)> batch, byte[] buffer)
+    /// <summary>Checks, encodes, writes and fsyncs the batch (called with _writer held); returns the encoded rows.</summary>
+    private (long Seq, int Stream, float Scale, sbyte[] Code)[] WriteDurably(IReadOnlyList<(long Seq, int StreamId, ReadOnlyMemory<float> Vector)> batch, byte[] buffer)
     {
         long last = _count == 0 ? 0 : _seqs[_count - 1];
-        var encoded = new (long, int, float, sbyte[])[batch.Count];
+        var encoded = new (long Seq, int Stream, float Scale, sbyte[] Code)[batch.Count];
         for (int i = 0; i < batch.Count; i++)
         {
             var (seq, stream, vector) = batch[i];
@@ -226,9 +231,7 @@ public sealed class VectorStore : IDisposable
         }
         _file!.Write(buffer);
         _file.Flush(flushToDisk: true);
-        int first = _count;
-        foreach (var (seq, stream, scale, code) in encoded) AppendInMemory(seq, stream, scale, code);
-        return (CatchUpIndex(first), CatchUpProjection(first));
+        return encoded;
     }
 
     /// <summary>
