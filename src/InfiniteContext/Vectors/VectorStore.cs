@@ -26,8 +26,10 @@ public sealed class VectorStore : IDisposable
     private readonly string _projectionPath;
     private readonly bool _readOnly;
     private readonly VectorIndexOptions _options;
-    private readonly Lock _gate = new();     // readers and writers: the row arrays and the index they see
-    private readonly Lock _writer = new();   // one writer at a time (append, delete), held while an index trains off _gate
+    // The row arrays and the derived structures they feed: searches read them together (any number at once), appends,
+    // swaps and deletions change them alone. Not recursive: nothing under it takes it again.
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly Lock _writer = new();   // one writer at a time (append, delete), held while an index trains outside _gate
     private FileStream? _file;
     private long[] _seqs = new long[1024];
     private int[] _streams = new int[1024];
@@ -42,6 +44,27 @@ public sealed class VectorStore : IDisposable
     private sbyte[] _projected = [];            // rows x rank projected codes (while _projection is set)
     private float[] _projectedScales = [];
     private FileStream? _projectionFile;
+
+    private GateScope Reading()
+    {
+        _gate.EnterReadLock();
+        return new GateScope(_gate, write: false);
+    }
+
+    private GateScope Writing()
+    {
+        _gate.EnterWriteLock();
+        return new GateScope(_gate, write: true);
+    }
+
+    private readonly struct GateScope(ReaderWriterLockSlim gate, bool write) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (write) gate.ExitWriteLock();
+            else gate.ExitReadLock();
+        }
+    }
 
     public int Dimensions { get; }
     public string ModelId { get; }
@@ -61,13 +84,13 @@ public sealed class VectorStore : IDisposable
 
     public int Count
     {
-        get { lock (_gate) return _count; }
+        get { using (Reading()) return _count; }
     }
 
     /// <summary>Highest seq with a vector (0 if none): the indexer resumes after it.</summary>
     public long CoveredSeq
     {
-        get { lock (_gate) return _count == 0 ? 0 : _seqs[_count - 1]; }
+        get { using (Reading()) return _count == 0 ? 0 : _seqs[_count - 1]; }
     }
 
     /// <summary>The file name (without extension) a model's vectors live under: the model id with unsafe characters replaced.</summary>
@@ -77,18 +100,18 @@ public sealed class VectorStore : IDisposable
     /// <summary>Whether queries over enough vectors are answered from the approximate index (it is trained).</summary>
     public bool HasApproximateIndex
     {
-        get { lock (_gate) return _index is not null; }
+        get { using (Reading()) return _index is not null; }
     }
 
     internal IvfIndex? ApproximateIndex
     {
-        get { lock (_gate) return _index; }
+        get { using (Reading()) return _index; }
     }
 
     /// <summary>The directions of the projected scan, once computed.</summary>
     internal PrincipalProjection? Projection
     {
-        get { lock (_gate) return _projection; }
+        get { using (Reading()) return _projection; }
     }
 
     public static VectorStore Open(string path, string modelId, int dimensions, bool readOnly, VectorIndexOptions? options = null)
@@ -196,7 +219,7 @@ public sealed class VectorStore : IDisposable
             // in-memory append and the derived structures' catch-up hold them up. Rows only change under _writer, held here.
             var encoded = WriteDurably(batch, buffer);
             (int Index, int Projection) due;
-            lock (_gate)
+            using (Writing())
             {
                 int first = _count;
                 foreach (var (seq, stream, scale, code) in encoded) AppendInMemory(seq, stream, scale, code);
@@ -356,12 +379,12 @@ public sealed class VectorStore : IDisposable
         sbyte[] codes;
         float[] scales;
         int capacity;
-        lock (_gate) (count, codes, scales, capacity) = (_count, _codes, _scales, _seqs.Length);
+        using (Reading()) (count, codes, scales, capacity) = (_count, _codes, _scales, _seqs.Length);
         var projection = PrincipalProjection.Train(codes, scales, Dimensions, trainingSize);
         var projected = new sbyte[capacity * projection.Rank];
         var projectedScales = new float[capacity];
         projection.ProjectRange(codes, scales, 0, count, projected, projectedScales);
-        lock (_gate) (_projection, _projected, _projectedScales) = (projection, projected, projectedScales);
+        using (Writing()) (_projection, _projected, _projectedScales) = (projection, projected, projectedScales);
         if (!_readOnly) RewriteProjection();
     }
 
@@ -398,12 +421,12 @@ public sealed class VectorStore : IDisposable
         float[] scales;
         long[] seqs;
         int[] streams;
-        lock (_gate) (count, codes, scales, seqs, streams) = (_count, _codes, _scales, _seqs, _streams);
+        using (Reading()) (count, codes, scales, seqs, streams) = (_count, _codes, _scales, _seqs, _streams);
         var index = IvfIndex.Train(codes, scales, Dimensions, trainingSize);
         var lists = new int[seqs.Length];
         index.AssignRange(codes, scales, 0, count, lists);
         index.Reset(lists.AsSpan(0, count), seqs.AsSpan(0, count), streams.AsSpan(0, count), scales.AsSpan(0, count), codes.AsSpan(0, count * Dimensions));
-        lock (_gate)
+        using (Writing())
         {
             _index = index;
             _lists = lists;
@@ -428,7 +451,7 @@ public sealed class VectorStore : IDisposable
         if (seqs.Count == 0) return 0;
         var doomed = seqs as IReadOnlySet<long> ?? seqs.ToHashSet();
         lock (_writer)
-        lock (_gate)
+        using (Writing())
         {
             int kept = 0;
             for (int i = 0; i < _count; i++)
@@ -472,7 +495,7 @@ public sealed class VectorStore : IDisposable
     public int DeleteAfter(long seq)
     {
         var doomed = new List<long>();
-        lock (_gate)
+        using (Reading())
         {
             int i = Array.BinarySearch(_seqs, 0, _count, seq + 1);
             for (i = i >= 0 ? i : ~i; i < _count; i++) doomed.Add(_seqs[i]);
@@ -520,7 +543,7 @@ public sealed class VectorStore : IDisposable
     /// <summary>The approximate search with a given number of lists, whatever the size (for measuring recall against probes).</summary>
     internal IReadOnlyList<ScoredDoc> SearchApproximate(ReadOnlySpan<float> query, int top, int probes)
     {
-        lock (_gate)
+        using (Reading())
         {
             if (_index is null) throw new InvalidOperationException("The approximate index is not trained.");
             probes = Math.Clamp(probes, 1, _index.ListCount);
@@ -535,7 +558,7 @@ public sealed class VectorStore : IDisposable
         var q = new sbyte[Dimensions];
         float qScale = Int8VectorCodec.Encode(query, q);
         var best = new TopScores(top);
-        lock (_gate)
+        using (Reading())
         {
             int single = streamIds is { Count: 1 } one ? one.First() : -1;
             int probes = probesOverride ?? ProbesFor(streamIds, allowed);
@@ -573,9 +596,9 @@ public sealed class VectorStore : IDisposable
             {
                 // One core streams the codes slower than memory can deliver them: two halves on two cores, merged
                 // (TopScores' total order makes the merge give what one pass would). Parallel.For, not a task waited
-                // on: this thread takes both halves itself when no pool thread is free (queries blocked on this lock
-                // hold pool threads), so the scan never waits for the pool to grow. Workers read under this
-                // thread's lock, held until they are done.
+                // on: this thread takes both halves itself when no pool thread is free (other queries' scans, or
+                // threads waiting to append, hold them), so the scan never waits for the pool to grow. Workers read
+                // under this thread's read lock, held until they are done.
                 int half = _count / 2;
                 var halves = new[] { best, new TopScores(top) };
                 Parallel.For(0, 2, h => ScanRange(h == 0 ? 0 : half, h == 0 ? half : _count, q, qScale, single, streamIds, allowed, halves[h]));
@@ -674,7 +697,7 @@ public sealed class VectorStore : IDisposable
     /// </summary>
     internal int PlannedProbes(IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed)
     {
-        lock (_gate) return ProbesFor(streamIds, allowed);
+        using (Reading()) return ProbesFor(streamIds, allowed);
     }
 
     private int ProbesFor(IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed)
@@ -701,7 +724,7 @@ public sealed class VectorStore : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        using (Writing())
         {
             _file?.Dispose();
             _indexFile?.Dispose();

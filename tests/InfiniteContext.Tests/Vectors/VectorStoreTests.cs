@@ -31,6 +31,59 @@ public sealed class VectorStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_search_runs_while_another_is_inside_the_store_and_an_append_waits_for_both()
+    {
+        using var store = Open();
+        var all = Fill(store, 500);
+        var query = all[42].Vector;
+        var expected = store.Search(query, null, 5);
+        // The first search's filter stops it inside its scan until the second search (and then an append) got going.
+        var inside = new ManualResetEventSlim();
+        var release = new ManualResetEventSlim();
+        var held = new HoldingSet(all.Select(v => v.Seq), inside, release);
+        var first = Task.Run(() => store.Search(query, null, 5, held));
+        inside.Wait(TimeSpan.FromSeconds(30)).ShouldBeTrue("the first search reached its scan");
+
+        var second = Task.Run(() => store.Search(query, null, 5));
+        (await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(30)))).ShouldBe(second, "searches do not wait for each other");
+        (await second).ShouldBe(expected);
+
+        var append = Task.Run(() => store.Append([Rec(10_000, 1, query)]));
+        (await Task.WhenAny(append, Task.Delay(300))).ShouldNotBe(append, "an append waits until no search is reading the rows");
+        release.Set();
+        (await first).ShouldBe(expected);
+        await append;
+        store.Search(query, null, 1)[0].Seq.ShouldBe(10_000);
+    }
+
+    /// <summary>A filter set that, on its first lookup, signals <paramref name="inside"/> and waits for <paramref name="release"/>.</summary>
+    private sealed class HoldingSet(IEnumerable<long> seqs, ManualResetEventSlim inside, ManualResetEventSlim release) : IReadOnlySet<long>
+    {
+        private readonly HashSet<long> _set = [.. seqs];
+        private int _entered;
+
+        public bool Contains(long item)
+        {
+            if (Interlocked.Exchange(ref _entered, 1) == 0)
+            {
+                inside.Set();
+                release.Wait(TimeSpan.FromSeconds(90)); // longer than the test waits for the second search
+            }
+            return _set.Contains(item);
+        }
+
+        public int Count => _set.Count;
+        public IEnumerator<long> GetEnumerator() => _set.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        public bool IsProperSubsetOf(IEnumerable<long> other) => _set.IsProperSubsetOf(other);
+        public bool IsProperSupersetOf(IEnumerable<long> other) => _set.IsProperSupersetOf(other);
+        public bool IsSubsetOf(IEnumerable<long> other) => _set.IsSubsetOf(other);
+        public bool IsSupersetOf(IEnumerable<long> other) => _set.IsSupersetOf(other);
+        public bool Overlaps(IEnumerable<long> other) => _set.Overlaps(other);
+        public bool SetEquals(IEnumerable<long> other) => _set.SetEquals(other);
+    }
+
+    [Fact]
     public void Appended_vectors_and_the_covered_seq_survive_a_reopen()
     {
         List<(long Seq, int Stream, float[] Vector)> all;
