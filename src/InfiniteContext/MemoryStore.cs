@@ -409,6 +409,8 @@ public sealed class MemoryStore : IAsyncDisposable, IEvidenceRetriever
             VectorModel = _vectors?.ModelId,
             Vectors = _vectors?.Count ?? 0,
             VectorParts = _parts?.Count ?? 0,
+            VectorSearch = _vectors?.SearchMethod,
+            VectorPartSearch = _parts is { Count: > 0 } p ? p.SearchMethod : null,
             VectorsPending = _vectors is null ? 0 : await _log.CountAfterAsync(Math.Min(_vectors.CoveredSeq, _parts?.CoveredSeq ?? long.MaxValue), cancellationToken),
         };
     }

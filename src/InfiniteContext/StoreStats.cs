@@ -23,4 +23,10 @@ public sealed record StoreStats(
 
     /// <summary>Sentence-view vectors beside the entries' own (<see cref="Vectors.PartVectors"/>; 0 when sentence views are off).</summary>
     public long VectorParts { get; init; }
+
+    /// <summary>How a search of the entry vectors is answered (<see cref="Vectors.VectorStore.SearchMethod"/>; null without vectors).</summary>
+    public string? VectorSearch { get; init; }
+
+    /// <summary>The same for the sentence views' rows (null when there are none).</summary>
+    public string? VectorPartSearch { get; init; }
 }

@@ -28,7 +28,10 @@ internal static class StatsCommand
             Console.Out.WriteLine(string.Create(inv, $"log         {s.LogBytes:N0} bytes"));
             Console.Out.WriteLine(string.Create(inv, $"lexical     covers seq {s.LexicalCoveredSeq:N0} (persisted {s.LexicalPersistedSeq:N0}), {s.LexicalSegments:N0} segments, {s.LexicalTerms:N0} terms, {s.LexicalBytes:N0} bytes"));
             if (s.VectorModel is not null)
+            {
                 Console.Out.WriteLine(string.Create(inv, $"vectors     {s.Vectors:N0} ({s.VectorModel}) and {s.VectorParts:N0} sentence views, {s.VectorsPending:N0} entries pending"));
+                Console.Out.WriteLine($"searched by {s.VectorSearch}" + (s.VectorPartSearch is { } parts ? $", sentence views by {parts}" : ""));
+            }
             return ExitCodes.Ok;
         }));
         return cmd;

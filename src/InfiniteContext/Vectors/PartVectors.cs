@@ -73,6 +73,9 @@ public sealed class PartVectors : IDisposable
     /// <summary>Part vectors held.</summary>
     public int Count => _store.Count;
 
+    /// <summary>How a search over all the part rows is answered now (<see cref="VectorStore.SearchMethod"/>).</summary>
+    public string SearchMethod => _store.SearchMethod;
+
     /// <summary>The part rows' approximate index, once trained (its lists and stray list are what a part search reads).</summary>
     internal IvfIndex? ApproximateIndex => _store.ApproximateIndex;
 

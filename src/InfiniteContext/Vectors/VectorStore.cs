@@ -108,6 +108,25 @@ public sealed class VectorStore : IDisposable
         get { using (Reading()) return _index; }
     }
 
+    /// <summary>
+    /// How a search over all the vectors is answered now: "exact scan", "projected scan (128 of 384 directions)" or
+    /// "IVF index (36 of 316 lists probed)" (filtered searches may scan exactly instead). For stats.
+    /// </summary>
+    public string SearchMethod
+    {
+        get
+        {
+            using (Reading())
+            {
+                int probes = ProbesFor(null, null);
+                if (probes > 0) return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"IVF index ({probes} of {_index!.ListCount} lists probed)");
+                if (_projection is not null && _options.ProjectFrom > 0 && _count >= _options.ProjectFrom)
+                    return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"projected scan ({_projection.Rank} of {Dimensions} directions)");
+                return "exact scan";
+            }
+        }
+    }
+
     /// <summary>The directions of the projected scan, once computed.</summary>
     internal PrincipalProjection? Projection
     {

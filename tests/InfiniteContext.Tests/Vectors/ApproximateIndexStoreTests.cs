@@ -26,6 +26,24 @@ public sealed class ApproximateIndexStoreTests : IDisposable
     });
 
     [Fact]
+    public async Task Stats_say_which_search_answers_as_the_store_grows()
+    {
+        await using var memory = await MemoryStore.OpenAsync(_dir.File("tiers"), new MemoryStoreOptions
+        {
+            Embeddings = new HashingEmbeddingGenerator(),
+            BackgroundVectorIndexing = false,
+            VectorIndex = new VectorIndexOptions { ApproximateFrom = 1600, ProjectFrom = 400 }, // 40 lists at 1,600: 19 probed
+        });
+        (await memory.GetStatsAsync()).VectorSearch.ShouldBe("exact scan");
+        await memory.IngestAsync(Enumerable.Range(0, 500).Select(k => new NewEntry { Stream = "s", Text = Text("s", k) }));
+        await memory.IndexVectorsAsync();
+        (await memory.GetStatsAsync()).VectorSearch.ShouldBe("projected scan (32 of 64 directions)");
+        await memory.IngestAsync(Enumerable.Range(500, 1200).Select(k => new NewEntry { Stream = "s", Text = Text("s", k) }));
+        await memory.IndexVectorsAsync();
+        (await memory.GetStatsAsync()).VectorSearch.ShouldBe("IVF index (19 of 40 lists probed)");
+    }
+
+    [Fact]
     public async Task The_indexer_builds_the_index_forget_removes_from_it_and_a_reopen_reads_it_back()
     {
         string ivf = Path.Combine(_dir.File("store"), "index", "vectors", "fake-hash-64.ivf");
