@@ -1,15 +1,16 @@
 namespace InfiniteContext.Vectors;
 
 /// <summary>
-/// When the vector store answers from its approximate index (IVF) instead of an exact scan, and how hard it probes.
-/// The defaults are measured (docs/BENCHMARKS.md, "Vector index: exact vs approximate").
+/// How the vector store answers a search as it grows: the exact scan, then the projected scan, then its approximate
+/// index (IVF), and how hard each works. The defaults are measured (docs/BENCHMARKS.md, "Vector index: exact vs
+/// approximate" and "Vector index: the projected scan").
 /// </summary>
 public sealed record VectorIndexOptions
 {
     /// <summary>
     /// The approximate index is trained once the store holds this many vectors, and a query uses it when the
-    /// vectors it may match (after stream and seq filters) are at least this many; below, the exact scan is as
-    /// fast or faster. 0 turns the approximate index off.
+    /// vectors it may match (after stream and seq filters) are at least this many; below, the exact or projected
+    /// scan answers, exactly or nearly so. 0 turns the approximate index off.
     /// </summary>
     public int ApproximateFrom { get; init; } = 100_000;
 
@@ -17,7 +18,8 @@ public sealed record VectorIndexOptions
     /// From this many vectors (matching a query's filters) a search first scores every row on its projected code
     /// (<see cref="PrincipalProjection"/>: 128 of 384 directions, a third of the bytes) and ranks only the best
     /// <see cref="RescoreFactor"/> x top by their full codes; the directions are computed once the store holds this many
-    /// vectors (again at 4x steps). Below, the full scan is as fast. 0 turns it off.
+    /// vectors (again at 4x steps). Below, the full scan costs at most about 2.5 ms (32,768 real 384-dim vectors: 2.4-2.6 ms
+    /// single-threaded, the projected scan 1.0-1.5) and is exact. 0 turns it off.
     /// </summary>
     public int ProjectFrom { get; init; } = 32_768;
 
