@@ -120,8 +120,8 @@ public sealed class VectorStore : IDisposable
             {
                 int probes = ProbesFor(null, null);
                 if (probes > 0) return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"IVF index ({probes} of {_index!.ListCount} lists probed)");
-                if (_projection is not null && _options.ProjectFrom > 0 && _count >= _options.ProjectFrom)
-                    return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"projected scan ({_projection.Rank} of {Dimensions} directions)");
+                if (Projects(_count))
+                    return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"projected scan ({_projection!.Rank} of {Dimensions} directions)");
                 return "exact scan";
             }
         }
@@ -591,9 +591,7 @@ public sealed class VectorStore : IDisposable
                     var m = _index.Members(list);
                     for (int j = 0; j < m.Count; j++)
                     {
-                        int s = m.Streams[j];
-                        if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) continue;
-                        if (allowed is not null && !allowed.Contains(m.Seqs[j])) continue;
+                        if (!Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue;
                         best.Offer(m.Seqs[j], Int8VectorCodec.Dot(q, m.Codes.AsSpan(j * Dimensions, Dimensions)) * qScale * m.Scales[j]);
                     }
                 }
@@ -607,7 +605,7 @@ public sealed class VectorStore : IDisposable
                     if (i >= 0) ScanRange(i, i + 1, q, qScale, single, streamIds, allowed, best);
                 }
             }
-            else if (probesOverride is null && _projection is not null && Candidates(streamIds, allowed) >= _options.ProjectFrom)
+            else if (probesOverride is null && Projects(Candidates(streamIds, allowed)))
             {
                 ProjectedScan(query, q, qScale, single, streamIds, allowed, best, top);
             }
@@ -687,12 +685,15 @@ public sealed class VectorStore : IDisposable
         int rank = pq.Length;
         for (int i = from; i < to; i++)
         {
-            int s = _streams[i];
-            if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) continue;
-            if (allowed is not null && !allowed.Contains(_seqs[i])) continue;
+            if (!Passes(_streams[i], _seqs[i], single, streamIds, allowed)) continue;
             best.Offer(i, Int8VectorCodec.Dot(pq, _projected.AsSpan(i * rank, rank)) * pqScale * _projectedScales[i]);
         }
     }
+
+    /// <summary>Whether a row is in the streams asked for (<paramref name="single"/> when there is one) and in the allowed seqs.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool Passes(int stream, long seq, int single, IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed) =>
+        (single >= 0 ? stream == single : streamIds is null || streamIds.Contains(stream)) && (allowed is null || allowed.Contains(seq));
 
     /// <summary>An exact scan of at least this many rows runs in two halves on two cores.</summary>
     internal const int ParallelScanFrom = 65_536;
@@ -701,9 +702,7 @@ public sealed class VectorStore : IDisposable
     {
         for (int i = from; i < to; i++)
         {
-            int s = _streams[i];
-            if (single >= 0 ? s != single : streamIds is not null && !streamIds.Contains(s)) continue;
-            if (allowed is not null && !allowed.Contains(_seqs[i])) continue;
+            if (!Passes(_streams[i], _seqs[i], single, streamIds, allowed)) continue;
             best.Offer(_seqs[i], Int8VectorCodec.Dot(q, _codes.AsSpan(i * Dimensions, Dimensions)) * qScale * _scales[i]);
         }
     }
@@ -727,6 +726,9 @@ public sealed class VectorStore : IDisposable
         double probes = Math.Ceiling(_options.ProbesFor(_index.ListCount) * (double)_count / candidates);
         return probes * 2 > _index.ListCount ? 0 : (int)probes;
     }
+
+    /// <summary>Whether a search over this many candidate rows takes the projected scan (the exact scan otherwise, below the index).</summary>
+    private bool Projects(long candidates) => _projection is not null && _options.ProjectFrom > 0 && candidates >= _options.ProjectFrom;
 
     /// <summary>How many rows the filters may pass: from per-stream counts and the allowed set's size, an upper bound.</summary>
     private long Candidates(IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed)
