@@ -366,8 +366,15 @@ public sealed class VectorStore : IDisposable
             scales[r] = record.Scale;
             System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(data.AsSpan(record.Offset, rank)).CopyTo(projected.AsSpan(r * rank, rank));
         }
-        for (int r = 0; r < _count; r++)
-            if (recordOfRow[r] < 0) projection.ProjectRange(_codes, _scales, r, r + 1, projected, scales);
+        // Rows the file does not cover (usually one tail), projected a run at a time.
+        for (int r = 0; r < _count;)
+        {
+            if (recordOfRow[r] >= 0) { r++; continue; }
+            int end = r;
+            while (end < _count && recordOfRow[end] < 0) end++;
+            projection.ProjectRange(_codes, _scales, r, end, projected, scales);
+            r = end;
+        }
         (_projection, _projected, _projectedScales) = (projection, projected, scales);
         if (_readOnly) return;
         if (!inOrder) ProjectionFile.Write(_projectionPath, _projection, _seqs.AsSpan(0, _count), _projectedScales.AsSpan(0, _count), _projected.AsSpan(0, _count * rank));
