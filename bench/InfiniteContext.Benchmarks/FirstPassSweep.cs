@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using InfiniteContext.Embeddings;
 using InfiniteContext.Evaluation;
 using InfiniteContext.Vectors;
@@ -31,11 +29,14 @@ internal static class FirstPassSweep
         string file = Arg("--file") ?? throw new ArgumentException("--file is required");
         long niahTokens = long.Parse(Arg("--niah-tokens") ?? "10000000", CultureInfo.InvariantCulture);
         int top = int.Parse(Arg("--top") ?? "10", CultureInfo.InvariantCulture);
-        var (codes, scales) = Read(file);
+        using var model = new EmbeddedSentenceGenerator();
+        sbyte[] codes;
+        float[] scales;
+        using (var rows = VectorStore.Open(file, model.Metadata.DefaultModelId!, Dims, readOnly: true, VectorIndexOptions.ExactOnly))
+            (codes, scales) = rows.CopyRows();
         int n = scales.Length;
         Console.WriteLine($"{file}: {n:N0} rows");
 
-        using var model = new EmbeddedSentenceGenerator();
         var input = new EmbeddingGenerationOptions { AdditionalProperties = new() { [EmbeddedSentenceGenerator.InputTypeProperty] = "query" } };
         var queries = new List<(sbyte[] Code, float Scale, float[] Vector)>();
         foreach (var p in NiahPlan.Create(niahTokens, new NiahOptions { NeedlesPerCell = 5 }).Probes)
@@ -196,21 +197,4 @@ internal static class FirstPassSweep
     private static List<int> Best(sbyte[] codes, float[] scales, int dims, sbyte[] q, float qScale, IEnumerable<int> rows, int top) =>
         rows.Select(r => (Row: r, Score: Int8VectorCodec.Dot(q, codes.AsSpan(r * dims, dims)) * qScale * scales[r]))
             .OrderByDescending(x => x.Score).ThenByDescending(x => x.Row).Take(top).Select(x => x.Row).ToList();
-
-    /// <summary>A vector file's codes and scales (its record layout: seq, stream, scale, code, checksum).</summary>
-    private static (sbyte[] Codes, float[] Scales) Read(string path)
-    {
-        var data = File.ReadAllBytes(path);
-        const int record = 8 + 4 + 4 + Dims + 8;
-        int n = (data.Length - 128) / record;
-        var codes = new sbyte[(long)n * Dims];
-        var scales = new float[n];
-        for (int r = 0; r < n; r++)
-        {
-            var rec = data.AsSpan(128 + r * record, record);
-            scales[r] = BinaryPrimitives.ReadSingleLittleEndian(rec[12..]);
-            MemoryMarshal.Cast<byte, sbyte>(rec.Slice(16, Dims)).CopyTo(codes.AsSpan(r * Dims, Dims));
-        }
-        return (codes, scales);
-    }
 }

@@ -127,6 +127,12 @@ public sealed class VectorStore : IDisposable
         }
     }
 
+    /// <summary>A copy of every row's int8 code (rows x dimensions) and scale, in row order (for measuring other indexes on real vectors).</summary>
+    internal (sbyte[] Codes, float[] Scales) CopyRows()
+    {
+        using (Reading()) return (_codes.AsSpan(0, _count * Dimensions).ToArray(), _scales.AsSpan(0, _count).ToArray());
+    }
+
     /// <summary>The directions of the projected scan, once computed.</summary>
     internal PrincipalProjection? Projection
     {
