@@ -165,9 +165,10 @@ internal static class QueryPath
     private static async Task IndexRecallAsync(string label, string vectorPath, int top, EmbeddedSentenceGenerator model, MemoizedQueries memo, List<string> questions, int rounds, VectorIndexOptions options)
     {
         using var entries = VectorStore.Open(vectorPath, model.Metadata.DefaultModelId!, model.Dimensions, readOnly: true, options);
-        bool ivfUsed = entries.HasApproximateIndex && entries.PlannedProbes(null, null) > 0;
-        bool projected = !ivfUsed && entries.Projection is not null && entries.Count >= options.ProjectFrom;
-        if (!ivfUsed && !projected)
+        // The store's own rule for which search answers (the one infctx stats reports).
+        string method = entries.SearchMethod;
+        bool ivfUsed = method.StartsWith("IVF", StringComparison.Ordinal);
+        if (method == "exact scan")
         {
             Console.WriteLine($"{label} {entries.Count:N0}: exact scan (below --approximate-from, {options.ApproximateFrom:N0}, and ProjectFrom, {options.ProjectFrom:N0})");
             return;
