@@ -15,6 +15,7 @@ namespace InfiniteContext.Benchmarks;
 /// <code>
 /// first-pass-sweep --file x.vec|x.parts.vec --niah-tokens N --top K
 ///     [--partitions current,plain,centered,centered+spill]   IVF partitions: recall@10 and @K against exact at equal rows read
+///     [--probes 24,36,54,72]                                  lists probed for each partition variant
 ///     [--ranks 64,96,128]                                    projected first pass of each rank: recall by rescoring window
 ///     [--timing]                                              the store's projected scan against its exact scan, per factor and top
 /// </code>
@@ -48,7 +49,10 @@ internal static class FirstPassSweep
         var exact = queries.Select(q => Best(codes, scales, Dims, q.Code, q.Scale, Enumerable.Range(0, n), top)).ToList();
 
         if (Arg("--partitions") is { } partitions)
-            foreach (string variant in partitions.Split(',')) Partitions(variant, codes, scales, n, queries, exact, top);
+        {
+            int[] probes = (Arg("--probes") ?? "24,36,54,72").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+            foreach (string variant in partitions.Split(',')) Partitions(variant, codes, scales, n, queries, exact, top, probes);
+        }
         if (Arg("--ranks") is { } ranks)
             foreach (int rank in ranks.Split(',').Select(int.Parse)) Ranks(rank, codes, scales, n, queries, exact, top);
         if (args.Contains("--timing"))
@@ -60,7 +64,7 @@ internal static class FirstPassSweep
     /// same k-means without strays; "centered" clusters the rows' offsets from their mean; "+spill" also files a row
     /// in its second list when that centroid is within 10% of the first.
     /// </summary>
-    private static void Partitions(string variant, sbyte[] codes, float[] scales, int n, List<(sbyte[] Code, float Scale, float[] Vector)> queries, List<List<int>> exact, int top)
+    private static void Partitions(string variant, sbyte[] codes, float[] scales, int n, List<(sbyte[] Code, float Scale, float[] Vector)> queries, List<List<int>> exact, int top, int[] probeCounts)
     {
         int trainingSize = IvfIndex.TrainingSize(n, VectorIndexOptions.Default.ApproximateFrom);
         if (trainingSize == 0) trainingSize = n;
@@ -112,7 +116,7 @@ internal static class FirstPassSweep
                 if (spill && order[1].Score > 0.9f * order[0].Score) members[order[1].List].Add(r);
             }
         }
-        foreach (int probes in new[] { 24, 36, 54, 72 })
+        foreach (int probes in probeCounts.Where(p => p <= lists))
         {
             double at10 = 0, atTop = 0, read = 0;
             for (int qi = 0; qi < queries.Count; qi++)

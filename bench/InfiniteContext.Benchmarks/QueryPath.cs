@@ -31,6 +31,7 @@ internal static class QueryPath
         long niahTokens = 0;
         int rounds = 3, needles = 5, approximateFrom = VectorIndexOptions.Default.ApproximateFrom;
         double[]? probeFactors = null; // null: the defaults (entry vectors and part rows each their own)
+        int[] rescoreLimits = [];
         for (int i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -42,11 +43,12 @@ internal static class QueryPath
                 case "--needles": needles = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--approximate-from": approximateFrom = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--probe-factors": probeFactors = args[++i].Split(',').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--rescore-limits": rescoreLimits = args[++i].Split(',').Select(f => int.Parse(f, CultureInfo.InvariantCulture)).ToArray(); break;
             }
         }
         if (store is null || (data is null) == (niahTokens == 0))
         {
-            Console.Error.WriteLine("usage: query-path --store DIR (--data locomo.json | --niah-tokens N [--needles N]) [--rounds N] [--approximate-from N] [--probe-factors F,F]");
+            Console.Error.WriteLine("usage: query-path --store DIR (--data locomo.json | --niah-tokens N [--needles N]) [--rounds N] [--approximate-from N] [--probe-factors F,F] [--rescore-limits L,L]");
             Environment.Exit(2);
         }
         // LoCoMo: each question of its own conversation, top 25, as eval locomo asks. A kept needle haystack (eval niah
@@ -90,8 +92,15 @@ internal static class QueryPath
             // The part rows as PartVectors asks them: the best 100 x MaxRowsPerEntry rows, by their own probe factor.
             if (File.Exists(partsPath))
                 await IndexRecallAsync("part rows", partsPath, 100 * PartVectors.MaxRowsPerEntry, model, memo, questions.Select(q => q.Question).ToList(), rounds, indexOptions with { ProbeFactor = partFactor });
+            foreach (int limit in File.Exists(partsPath) ? rescoreLimits : [])
+                await IndexRecallAsync($"part rows, rescore limit {limit:N0}", partsPath, 100 * PartVectors.MaxRowsPerEntry, model, memo, questions.Select(q => q.Question).ToList(), rounds,
+                    indexOptions with { ProbeFactor = partFactor, RescoreLimit = limit });
         }
-        await DenseChannelRecallAsync(store, memo, questions, approximateFrom);
+        // The dense channel as a caller gets it, by default, with the IVF threshold asked for, and with each rescoring limit asked for there.
+        var compared = new List<(string Label, VectorIndexOptions Index)> { ("default", index) };
+        if (approximateFrom != index.ApproximateFrom) compared.Add(($"IVF from {approximateFrom:N0}", index with { ApproximateFrom = approximateFrom }));
+        compared.AddRange(rescoreLimits.Select(l => ($"IVF from {approximateFrom:N0}, rescore limit {l:N0}", index with { ApproximateFrom = approximateFrom, RescoreLimit = l })));
+        foreach (var (label, options) in compared) await DenseChannelRecallAsync(store, memo, questions, label, options);
         Console.WriteLine($"{questions.Count} questions x {rounds} rounds per configuration; query vectors memoized after the first pass");
         Console.WriteLine("| configuration | p50 ms | p90 ms | CPU ms per query |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
@@ -103,6 +112,8 @@ internal static class QueryPath
         configurations.Insert(2, ("fused, expansion, no projected scan", new RetrievalOptions(), RetrievalMode.Fused, index with { ProjectFrom = 0 }));
         if (approximateFrom != index.ApproximateFrom)
             configurations.Insert(2, ($"fused, expansion, IVF from {approximateFrom:N0}", new RetrievalOptions(), RetrievalMode.Fused, index with { ApproximateFrom = approximateFrom }));
+        configurations.InsertRange(2, rescoreLimits.Select(l => ($"fused, expansion, IVF from {approximateFrom:N0}, rescore limit {l:N0}", new RetrievalOptions(), RetrievalMode.Fused,
+            index with { ApproximateFrom = approximateFrom, RescoreLimit = l })));
         foreach (var (name, options, mode, vectorIndex) in configurations)
         {
             await using var memory = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, Retrieval = options, VectorIndex = vectorIndex });
@@ -216,14 +227,14 @@ internal static class QueryPath
     }
 
     /// <summary>
-    /// What a caller gets: the dense channel (entry vectors and sentence views, 100 candidates) with the IVF index from
-    /// <paramref name="approximateFrom"/> vectors against the same channel with every search exact, recall at 10 and 100.
+    /// What a caller gets: the dense channel (entry vectors and sentence views, 100 candidates) with the vector index
+    /// options <paramref name="options"/> against the same channel with every search exact, recall at 10 and 100.
     /// </summary>
-    private static async Task DenseChannelRecallAsync(string store, MemoizedQueries memo, List<(string Question, string Stream)> questions, int approximateFrom)
+    private static async Task DenseChannelRecallAsync(string store, MemoizedQueries memo, List<(string Question, string Stream)> questions, string label, VectorIndexOptions options)
     {
         await using var indexed = await MemoryStore.OpenAsync(store, new MemoryStoreOptions
         {
-            Embeddings = memo, BackgroundVectorIndexing = false, ReadOnly = true, VectorIndex = new VectorIndexOptions { ApproximateFrom = approximateFrom },
+            Embeddings = memo, BackgroundVectorIndexing = false, ReadOnly = true, VectorIndex = options,
         });
         await using var exact = await MemoryStore.OpenAsync(store, new MemoryStoreOptions { Embeddings = memo, BackgroundVectorIndexing = false, ReadOnly = true, VectorIndex = VectorIndexOptions.ExactOnly });
         double at10 = 0, at100 = 0;
@@ -236,7 +247,7 @@ internal static class QueryPath
             at100 += want.Count(d => seqs.Contains(d.Seq)) / (double)want.Count;
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dense channel (IVF from {approximateFrom:N0} vectors) against every search exact: recall @10 {at10 / questions.Count:0.0000}, @100 {at100 / questions.Count:0.0000}"));
+            $"dense channel ({label}) against every search exact: recall @10 {at10 / questions.Count:0.0000}, @100 {at100 / questions.Count:0.0000}"));
     }
 
     /// <summary>Returns only once the embedding is computed: the caller cannot do anything meanwhile.</summary>

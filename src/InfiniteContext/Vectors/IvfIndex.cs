@@ -4,13 +4,17 @@ namespace InfiniteContext.Vectors;
 
 /// <summary>
 /// The approximate index of a <see cref="VectorStore"/>: an inverted file (IVF). A spherical k-means
-/// partition of the vectors into about sqrt(n) lists; a query ranks the list centroids and scans the codes
-/// of the best few lists exactly, so filters (streams, allowed seqs) apply row by row as in the full scan.
-/// Each list keeps its own copy of its members' seq, stream, scale and code, contiguous, so a probe is a sequential
-/// scan like the exact one (reading members scattered through the store's row arrays instead cost about 5x per
-/// vector in cache misses); the price is a second copy of the codes in memory. Appending a vector costs one dot
-/// product per list; training happens only at fixed sizes (<see cref="TrainingSize"/>), on the first rows,
-/// so an index caught up append by append equals one rebuilt from the same vectors.
+/// partition of the vectors into about sqrt(n) lists; a query ranks the list centroids, scores the members of the best
+/// few lists on their projected codes (<see cref="PrincipalProjection"/>, a third of the bytes) and ranks the best of
+/// those by their full codes, as the projected scan does over every row; filters (streams, allowed seqs) apply row by
+/// row as in the full scan. Each list keeps its own copy of its members' row, seq, stream and projected code
+/// (the stray list below: full code, scored exactly), contiguous, so a probe is a sequential scan (reading members scattered through the store's row arrays instead cost
+/// about 5x per vector in cache misses); the price is a second copy of the projected codes in memory. On the needle
+/// haystack's vectors, recall@10 0.95 against exact took reading a third to a half of the rows (docs/BENCHMARKS.md),
+/// so lists of full codes cost more than the projected scan of every row; lists of projected codes cost a third of
+/// that. Appending a vector costs one dot product per list; training happens only at fixed sizes
+/// (<see cref="TrainingSize"/>), on the first rows, so an index caught up append by append equals one rebuilt from the
+/// same vectors.
 /// <para>
 /// A vector far from every centroid is the one probing misses: a query close to it need not be close to its centroid,
 /// so that list need not be among the query's best. Such vectors (cosine to their nearest centroid below
@@ -46,7 +50,7 @@ internal sealed class IvfIndex
         for (int c = 0; c < ListCount; c++)
             _scales[c] = Int8VectorCodec.Encode(centroids.AsSpan(c * dims, dims), _codes.AsSpan(c * dims, dims));
         _members = new InvertedList[ListCount + 1];
-        for (int c = 0; c <= ListCount; c++) _members[c] = new InvertedList(dims);
+        for (int c = 0; c <= ListCount; c++) _members[c] = new InvertedList();
     }
 
     /// <summary>Lists with a centroid; list <see cref="StrayList"/> (= ListCount) holds the vectors near none of them.</summary>
@@ -152,15 +156,30 @@ internal sealed class IvfIndex
         });
     }
 
-    public void Add(int list, long seq, int stream, float scale, ReadOnlySpan<sbyte> code) => _members[list].Add(seq, stream, scale, code);
+    /// <summary>
+    /// Files row <paramref name="row"/> in a list, after the members already there: its projected code, or in the stray
+    /// list its full code. A stray is near no centroid, that is unlike what the index was trained on, and the projection
+    /// was trained on the same rows, so its projected code keeps little of it: strays are scored exactly.
+    /// </summary>
+    public void Add(int list, int row, long seq, int stream, float scale, ReadOnlySpan<sbyte> code, float projectedScale, ReadOnlySpan<sbyte> projected)
+    {
+        if (list == StrayList) _members[list].Add(row, seq, stream, scale, code);
+        else _members[list].Add(row, seq, stream, projectedScale, projected);
+    }
 
-    /// <summary>Rebuilds every list from the store's rows and their list ids (after training, or after the store compacted its rows).</summary>
-    public void Reset(ReadOnlySpan<int> lists, ReadOnlySpan<long> seqs, ReadOnlySpan<int> streams, ReadOnlySpan<float> scales, ReadOnlySpan<sbyte> codes)
+    /// <summary>
+    /// Rebuilds every list from the store's rows, their list ids, their full codes and their projected codes
+    /// (<paramref name="rank"/> per row): after training, after the projection is recomputed, or after the store
+    /// compacted its rows.
+    /// </summary>
+    public void Reset(ReadOnlySpan<int> lists, ReadOnlySpan<long> seqs, ReadOnlySpan<int> streams, ReadOnlySpan<float> scales, ReadOnlySpan<sbyte> codes,
+        ReadOnlySpan<float> projectedScales, ReadOnlySpan<sbyte> projected, int rank)
     {
         var sizes = new int[ListCount + 1];
         foreach (int l in lists) sizes[l]++;
-        for (int c = 0; c <= ListCount; c++) _members[c].Clear(sizes[c]);
-        for (int r = 0; r < lists.Length; r++) _members[lists[r]].Add(seqs[r], streams[r], scales[r], codes.Slice(r * _dims, _dims));
+        for (int c = 0; c <= ListCount; c++) _members[c].Clear(sizes[c], c == StrayList ? _dims : rank);
+        for (int r = 0; r < lists.Length; r++)
+            Add(lists[r], r, seqs[r], streams[r], scales[r], codes.Slice(r * _dims, _dims), projectedScales[r], projected.Slice(r * rank, rank));
     }
 
     public InvertedList Members(int list) => _members[list];
@@ -179,42 +198,55 @@ internal sealed class IvfIndex
         for (int i = heap.Count - 1; i >= 0; i--) chosen[i] = heap.Dequeue();
     }
 
-    /// <summary>The members of one list, in the order they were added (seq order).</summary>
-    internal sealed class InvertedList(int dims)
+    /// <summary>The members of one list, in the order they were added (row order): row, seq, stream and code (projected, or full in the stray list).</summary>
+    internal sealed class InvertedList
     {
+        private int _rank;
+
+        public int[] Rows { get; private set; } = new int[8];
         public long[] Seqs { get; private set; } = new long[8];
         public int[] Streams { get; private set; } = new int[8];
         public float[] Scales { get; private set; } = new float[8];
-        public sbyte[] Codes { get; private set; } = new sbyte[8 * dims];
+        public sbyte[] Codes { get; private set; } = [];
         public int Count { get; private set; }
 
-        public void Clear(int capacity)
+        /// <summary>Empties the list for about <paramref name="capacity"/> members of codes <paramref name="rank"/> long.</summary>
+        public void Clear(int capacity, int rank)
         {
             Count = 0;
-            if (capacity > Seqs.Length || capacity < Seqs.Length / 4) Resize(Math.Max(8, capacity));
+            if (rank != _rank)
+            {
+                _rank = rank;
+                Codes = new sbyte[Rows.Length * rank];
+            }
+            if (capacity > Rows.Length || capacity < Rows.Length / 4) Resize(Math.Max(8, capacity));
         }
 
-        public void Add(long seq, int stream, float scale, ReadOnlySpan<sbyte> code)
+        public void Add(int row, long seq, int stream, float scale, ReadOnlySpan<sbyte> code)
         {
-            if (Count == Seqs.Length) Resize(Count * 2);
+            if (code.Length != _rank) throw new ArgumentException($"A code of {code.Length} values in a list of {_rank}.", nameof(code));
+            if (Count == Rows.Length) Resize(Count * 2);
+            Rows[Count] = row;
             Seqs[Count] = seq;
             Streams[Count] = stream;
             Scales[Count] = scale;
-            code.CopyTo(Codes.AsSpan(Count * dims, dims));
+            code.CopyTo(Codes.AsSpan(Count * _rank, _rank));
             Count++;
         }
 
         private void Resize(int capacity)
         {
+            var rows = Rows;
             var seqs = Seqs;
             var streams = Streams;
             var scales = Scales;
             var codes = Codes;
+            Array.Resize(ref rows, capacity);
             Array.Resize(ref seqs, capacity);
             Array.Resize(ref streams, capacity);
             Array.Resize(ref scales, capacity);
-            Array.Resize(ref codes, capacity * dims);
-            (Seqs, Streams, Scales, Codes) = (seqs, streams, scales, codes);
+            Array.Resize(ref codes, capacity * _rank);
+            (Rows, Seqs, Streams, Scales, Codes) = (rows, seqs, streams, scales, codes);
         }
     }
 }

@@ -143,8 +143,8 @@ public sealed class VectorStore : IDisposable
     {
         var store = new VectorStore(path, modelId, dimensions, readOnly, options ?? VectorIndexOptions.Default);
         store.Load();
+        store.LoadProjection(); // first: the index's lists hold the rows' projected codes
         store.LoadIndex();
-        store.LoadProjection();
         return store;
     }
 
@@ -243,16 +243,19 @@ public sealed class VectorStore : IDisposable
             // The fsync (milliseconds) happens before the readers' lock is taken: searches go on meanwhile, and only the
             // in-memory append and the derived structures' catch-up hold them up. Rows only change under _writer, held here.
             var encoded = WriteDurably(batch, buffer);
-            (int Index, int Projection) due;
+            (int Index, int Projection) due = default;
             using (Writing())
             {
                 int first = _count;
                 foreach (var (seq, stream, scale, code) in encoded) AppendInMemory(seq, stream, scale, code);
-                due = (CatchUpIndex(first), CatchUpProjection(first));
+                // The projection first: the index files the new rows' projected codes.
+                due.Projection = CatchUpProjection(first);
+                due.Index = CatchUpIndex(first);
             }
             // Training reads only rows that stay put while _writer is held; searches meanwhile use the old index or the scan.
-            if (due.Index > 0) Retrain(due.Index);
+            // The projection first again: a new index's lists copy the projected codes.
             if (due.Projection > 0) RetrainProjection(due.Projection);
+            if (due.Index > 0) Retrain(due.Index);
         }
     }
 
@@ -291,7 +294,8 @@ public sealed class VectorStore : IDisposable
         if (_options.ApproximateFrom <= 0) return;
         // Below the threshold no index is used, so none is held (a file left from a lower threshold stays on disk).
         int trainingSize = IvfIndex.TrainingSize(_count, _options.ApproximateFrom);
-        if (trainingSize == 0) return;
+        // Its lists hold projected codes: a reader without a projection file scans instead (a writer always has one here).
+        if (trainingSize == 0 || _projection is null) return;
         if (IvfIndexFile.TryRead(_indexPath, Dimensions) is not { } read || read.Index.TrainedCount < trainingSize)
         {
             Retrain(trainingSize);
@@ -352,7 +356,7 @@ public sealed class VectorStore : IDisposable
     /// </summary>
     private void LoadProjection()
     {
-        int trainingSize = IvfIndex.TrainingSize(_count, _options.ProjectFrom);
+        int trainingSize = IvfIndex.TrainingSize(_count, ProjectionFrom);
         if (trainingSize == 0) return;
         int rank = PrincipalProjection.RankFor(Dimensions);
         var read = ProjectionFile.TryRead(_projectionPath, Dimensions, rank);
@@ -392,7 +396,7 @@ public sealed class VectorStore : IDisposable
     /// <summary>After an append: projects the new rows; returns the training size now due, or 0.</summary>
     private int CatchUpProjection(int first)
     {
-        if (_options.ProjectFrom <= 0) return 0;
+        if (ProjectionFrom <= 0) return 0;
         if (_projection is { } projection)
         {
             projection.ProjectRange(_codes, _scales, first, _count, _projected, _projectedScales);
@@ -400,7 +404,7 @@ public sealed class VectorStore : IDisposable
                 ProjectionFile.Append(_projectionFile, projection.Rank, _seqs.AsSpan(first, _count - first), _projectedScales.AsSpan(first, _count - first),
                     _projected.AsSpan(first * projection.Rank, (_count - first) * projection.Rank));
         }
-        int trainingSize = IvfIndex.TrainingSize(_count, _options.ProjectFrom);
+        int trainingSize = IvfIndex.TrainingSize(_count, ProjectionFrom);
         return trainingSize > (_projection?.TrainedCount ?? 0) ? trainingSize : 0;
     }
 
@@ -416,7 +420,11 @@ public sealed class VectorStore : IDisposable
         var projected = new sbyte[capacity * projection.Rank];
         var projectedScales = new float[capacity];
         projection.ProjectRange(codes, scales, 0, count, projected, projectedScales);
-        using (Writing()) (_projection, _projected, _projectedScales) = (projection, projected, projectedScales);
+        using (Writing())
+        {
+            (_projection, _projected, _projectedScales) = (projection, projected, projectedScales);
+            if (_index is not null) ResetLists(); // the lists' copies of the old codes
+        }
         if (!_readOnly) RewriteProjection();
     }
 
@@ -435,7 +443,9 @@ public sealed class VectorStore : IDisposable
         if (_index is not null)
         {
             _index.AssignRange(_codes, _scales, first, _count, _lists);
-            for (int r = first; r < _count; r++) _index.Add(_lists[r], _seqs[r], _streams[r], _scales[r], _codes.AsSpan(r * Dimensions, Dimensions));
+            int rank = _projection!.Rank;
+            for (int r = first; r < _count; r++)
+                _index.Add(_lists[r], r, _seqs[r], _streams[r], _scales[r], _codes.AsSpan(r * Dimensions, Dimensions), _projectedScales[r], _projected.AsSpan(r * rank, rank));
             if (_indexFile is not null) IvfIndexFile.Append(_indexFile, _seqs.AsSpan(first, _count - first), _lists.AsSpan(first, _count - first));
         }
         int trainingSize = IvfIndex.TrainingSize(_count, _options.ApproximateFrom);
@@ -453,11 +463,19 @@ public sealed class VectorStore : IDisposable
         float[] scales;
         long[] seqs;
         int[] streams;
-        using (Reading()) (count, codes, scales, seqs, streams) = (_count, _codes, _scales, _seqs, _streams);
+        sbyte[] projected;
+        float[] projectedScales;
+        int rank;
+        using (Reading())
+        {
+            (count, codes, scales, seqs, streams) = (_count, _codes, _scales, _seqs, _streams);
+            (projected, projectedScales, rank) = (_projected, _projectedScales, _projection!.Rank);
+        }
         var index = IvfIndex.Train(codes, scales, Dimensions, trainingSize);
         var lists = new int[seqs.Length];
         index.AssignRange(codes, scales, 0, count, lists);
-        index.Reset(lists.AsSpan(0, count), seqs.AsSpan(0, count), streams.AsSpan(0, count), scales.AsSpan(0, count), codes.AsSpan(0, count * Dimensions));
+        index.Reset(lists.AsSpan(0, count), seqs.AsSpan(0, count), streams.AsSpan(0, count), scales.AsSpan(0, count), codes.AsSpan(0, count * Dimensions),
+            projectedScales.AsSpan(0, count), projected.AsSpan(0, count * rank), rank);
         using (Writing())
         {
             _index = index;
@@ -467,7 +485,8 @@ public sealed class VectorStore : IDisposable
     }
 
     private void ResetLists() =>
-        _index!.Reset(_lists.AsSpan(0, _count), _seqs.AsSpan(0, _count), _streams.AsSpan(0, _count), _scales.AsSpan(0, _count), _codes.AsSpan(0, _count * Dimensions));
+        _index!.Reset(_lists.AsSpan(0, _count), _seqs.AsSpan(0, _count), _streams.AsSpan(0, _count), _scales.AsSpan(0, _count), _codes.AsSpan(0, _count * Dimensions),
+            _projectedScales.AsSpan(0, _count), _projected.AsSpan(0, _count * _projection!.Rank), _projection.Rank);
 
     private void RewriteIndex()
     {
@@ -577,7 +596,7 @@ public sealed class VectorStore : IDisposable
     {
         using (Reading())
         {
-            if (_index is null) throw new InvalidOperationException("The approximate index is not trained.");
+            if (_index is null || _projection is null) throw new InvalidOperationException("The approximate index is not trained.");
             probes = Math.Clamp(probes, 1, _index.ListCount);
         }
         return Search(query, null, top, null, probes);
@@ -599,15 +618,7 @@ public sealed class VectorStore : IDisposable
                 var lists = new int[probes + 1];
                 _index!.Probe(q, qScale, lists.AsSpan(0, probes));
                 lists[probes] = _index.StrayList; // near no centroid, so near no query's best centroids either: always scanned
-                foreach (int list in lists)
-                {
-                    var m = _index.Members(list);
-                    for (int j = 0; j < m.Count; j++)
-                    {
-                        if (!Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue;
-                        best.Offer(m.Seqs[j], Int8VectorCodec.Dot(q, m.Codes.AsSpan(j * Dimensions, Dimensions)) * qScale * m.Scales[j]);
-                    }
-                }
+                ProbedScan(query, q, qScale, lists, single, streamIds, allowed, best, top);
             }
             else if (allowed is not null && (long)allowed.Count * 8 < _count)
             {
@@ -651,9 +662,8 @@ public sealed class VectorStore : IDisposable
         var projection = _projection!;
         var pq = new sbyte[projection.Rank];
         float pqScale = projection.ProjectQuery(query, pq);
-        long wanted = Math.Max(top, Math.Min((long)top * Math.Max(1, _options.RescoreFactor), _options.RescoreLimit));
-        int window = (int)Math.Min(_count, wanted);
         // First pass keyed by row, not seq: rows are in seq order, so ties break the same way, and the rescoring reads rows directly.
+        int window = RescoreWindow(top);
         var first = new TopCandidates(window);
         if (_count >= ParallelScanFrom && Environment.ProcessorCount > 1)
         {
@@ -668,6 +678,43 @@ public sealed class VectorStore : IDisposable
         }
         Rescore(first.Rows(), q, qScale, best);
     }
+
+    /// <summary>
+    /// The members of the probed lists scored on their projected codes (the lists' own contiguous copies), the best
+    /// RescoreFactor x top of them ranked by their full codes, as <see cref="ProjectedScan"/> does over every row; the
+    /// stray list's members by their full codes. Called under _gate.
+    /// </summary>
+    private void ProbedScan(ReadOnlySpan<float> query, sbyte[] q, float qScale, int[] lists, int single, IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed, TopScores best, int top)
+    {
+        var pq = new sbyte[_projection!.Rank];
+        float pqScale = _projection.ProjectQuery(query, pq);
+        int rank = pq.Length;
+        var first = new TopCandidates(RescoreWindow(top));
+        foreach (int list in lists)
+        {
+            var m = _index!.Members(list);
+            if (list == _index.StrayList)
+            {
+                // Full codes: exact scores, straight into the result.
+                for (int j = 0; j < m.Count; j++)
+                {
+                    if (!Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue;
+                    best.Offer(m.Seqs[j], Int8VectorCodec.Dot(q, m.Codes.AsSpan(j * Dimensions, Dimensions)) * qScale * m.Scales[j]);
+                }
+                continue;
+            }
+            for (int j = 0; j < m.Count; j++)
+            {
+                if (!Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue;
+                first.Offer(m.Rows[j], Int8VectorCodec.Dot(pq, m.Codes.AsSpan(j * rank, rank)) * pqScale * m.Scales[j]);
+            }
+        }
+        Rescore(first.Rows(), q, qScale, best);
+    }
+
+    /// <summary>How many first-pass rows are ranked by their full codes for a search of <paramref name="top"/>.</summary>
+    private int RescoreWindow(int top) =>
+        (int)Math.Min(_count, Math.Max(top, Math.Min((long)top * Math.Max(1, _options.RescoreFactor), _options.RescoreLimit)));
 
     /// <summary>
     /// The first pass's rows by their full codes. Each row is a few cache lines somewhere in the whole code array, a TLB
@@ -733,11 +780,25 @@ public sealed class VectorStore : IDisposable
 
     private int ProbesFor(IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed)
     {
-        if (_index is null || _options.ApproximateFrom <= 0 || _count == 0) return 0;
+        if (_index is null || _projection is null || _options.ApproximateFrom <= 0 || _count == 0) return 0;
         long candidates = Candidates(streamIds, allowed);
         if (candidates < _options.ApproximateFrom) return 0;
         double probes = Math.Ceiling(_options.ProbesFor(_index.ListCount) * (double)_count / candidates);
         return probes * 2 > _index.ListCount ? 0 : (int)probes;
+    }
+
+    /// <summary>
+    /// From how many rows the projection is computed: the projected scan's threshold, or the index's when that comes
+    /// first or the scan is off, because the index's lists hold the rows' projected codes. 0: never.
+    /// </summary>
+    private int ProjectionFrom
+    {
+        get
+        {
+            int scan = _options.ProjectFrom, index = _options.ApproximateFrom;
+            if (scan <= 0) return Math.Max(0, index);
+            return index > 0 ? Math.Min(scan, index) : scan;
+        }
     }
 
     /// <summary>Whether a search over this many candidate rows takes the projected scan (the exact scan otherwise, below the index).</summary>
