@@ -153,6 +153,39 @@ internal sealed class PrincipalProjection
         return Int8VectorCodec.Encode(projectionBuffer[..Rank], projected);
     }
 
+    /// <summary>
+    /// The share of a row's centered vector (its squared length) that its projected code keeps: near the mean share (83%
+    /// on the needle haystack's rows) for rows like those the directions came from, small for content unlike them, whose
+    /// projected codes then cannot tell its rows apart.
+    /// </summary>
+    public float Kept(ReadOnlySpan<sbyte> code, float scale, ReadOnlySpan<sbyte> projected, float projectedScale, Span<float> vectorBuffer)
+    {
+        Int8VectorCodec.Decode(code, scale, vectorBuffer);
+        TensorPrimitives.Subtract(vectorBuffer, _mean, vectorBuffer);
+        float total = TensorPrimitives.Dot(vectorBuffer, vectorBuffer);
+        if (total <= 0) return 1;
+        int kept = Int8VectorCodec.Dot(projected, projected);
+        return kept * projectedScale * projectedScale / total;
+    }
+
+    /// <summary>
+    /// The <paramref name="share"/> quantile of <see cref="Kept"/> over the rows the directions were computed from (the
+    /// same even sample of the first <see cref="TrainedCount"/> rows): rows below it are the ones to score exactly.
+    /// </summary>
+    public float KeptQuantile(sbyte[] codes, float[] scales, sbyte[] projected, float[] projectedScales, double share)
+    {
+        int samples = Math.Min(TrainedCount, MaxSamples);
+        var kept = new float[samples];
+        var vector = new float[Dims];
+        for (int i = 0; i < samples; i++)
+        {
+            int r = (int)((long)i * TrainedCount / samples);
+            kept[i] = Kept(codes.AsSpan(r * Dims, Dims), scales[r], projected.AsSpan(r * Rank, Rank), projectedScales[r], vector);
+        }
+        Array.Sort(kept);
+        return kept[(int)Math.Floor(share * (samples - 1))];
+    }
+
     /// <summary>A query's projected code: not centered (the mean's share of its score is the same for every row).</summary>
     public float ProjectQuery(ReadOnlySpan<float> query, Span<sbyte> projected)
     {

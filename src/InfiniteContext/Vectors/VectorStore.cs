@@ -44,6 +44,11 @@ public sealed class VectorStore : IDisposable
     private sbyte[] _projected = [];            // rows x rank projected codes (while _projection is set)
     private float[] _projectedScales = [];
     private FileStream? _projectionFile;
+    // Rows the projection keeps little of (below the share its own training rows' 1% quantile keeps): content unlike the
+    // rows the directions came from, which their projected codes cannot tell apart. Every projected or probed search
+    // scores them by their full codes, from this contiguous copy; the flags keep the rescoring from scoring them twice.
+    private bool[] _exactRow = new bool[1024];
+    private IvfIndex.InvertedList _exactRows = new();
 
     private GateScope Reading()
     {
@@ -133,6 +138,12 @@ public sealed class VectorStore : IDisposable
         using (Reading()) return (_codes.AsSpan(0, _count * Dimensions).ToArray(), _scales.AsSpan(0, _count).ToArray());
     }
 
+    /// <summary>The seqs of the rows the projection keeps little of, which every projected or probed search scores by their full codes.</summary>
+    internal HashSet<long> ExactlyScoredSeqs()
+    {
+        using (Reading()) return _exactRows.Seqs.AsSpan(0, _exactRows.Count).ToArray().ToHashSet();
+    }
+
     /// <summary>The directions of the projected scan, once computed.</summary>
     internal PrincipalProjection? Projection
     {
@@ -219,6 +230,7 @@ public sealed class VectorStore : IDisposable
             Array.Resize(ref _scales, n);
             Array.Resize(ref _codes, n * Dimensions);
             Array.Resize(ref _lists, n);
+            Array.Resize(ref _exactRow, n);
             if (_projection is not null)
             {
                 Array.Resize(ref _projected, n * _projection.Rank);
@@ -386,6 +398,7 @@ public sealed class VectorStore : IDisposable
             r = end;
         }
         (_projection, _projected, _projectedScales) = (projection, projected, scales);
+        (_exactRow, _exactRows) = ExactRowsOf(projection, _count, _codes, _scales, _seqs, _streams, projected, scales);
         if (_readOnly) return;
         if (!inOrder) ProjectionFile.Write(_projectionPath, _projection, _seqs.AsSpan(0, _count), _projectedScales.AsSpan(0, _count), _projected.AsSpan(0, _count * rank));
         _projectionFile = DerivedFile.OpenForAppend(_projectionPath, inOrder ? validLength : null);
@@ -400,6 +413,9 @@ public sealed class VectorStore : IDisposable
         if (_projection is { } projection)
         {
             projection.ProjectRange(_codes, _scales, first, _count, _projected, _projectedScales);
+            MarkExactRows(projection, _keptBelow, first, _count, _codes, _scales, _projected, _projectedScales, _exactRow);
+            for (int r = first; r < _count; r++)
+                if (_exactRow[r]) _exactRows.Add(r, _seqs[r], _streams[r], _scales[r], _codes.AsSpan(r * Dimensions, Dimensions));
             if (_projectionFile is not null)
                 ProjectionFile.Append(_projectionFile, projection.Rank, _seqs.AsSpan(first, _count - first), _projectedScales.AsSpan(first, _count - first),
                     _projected.AsSpan(first * projection.Rank, (_count - first) * projection.Rank));
@@ -414,18 +430,73 @@ public sealed class VectorStore : IDisposable
         int count;
         sbyte[] codes;
         float[] scales;
-        int capacity;
-        using (Reading()) (count, codes, scales, capacity) = (_count, _codes, _scales, _seqs.Length);
+        long[] seqs;
+        int[] streams;
+        using (Reading()) (count, codes, scales, seqs, streams) = (_count, _codes, _scales, _seqs, _streams);
         var projection = PrincipalProjection.Train(codes, scales, Dimensions, trainingSize);
-        var projected = new sbyte[capacity * projection.Rank];
-        var projectedScales = new float[capacity];
+        var projected = new sbyte[seqs.Length * projection.Rank];
+        var projectedScales = new float[seqs.Length];
         projection.ProjectRange(codes, scales, 0, count, projected, projectedScales);
+        var exact = ExactRowsOf(projection, count, codes, scales, seqs, streams, projected, projectedScales);
         using (Writing())
         {
             (_projection, _projected, _projectedScales) = (projection, projected, projectedScales);
+            (_exactRow, _exactRows) = exact;
             if (_index is not null) ResetLists(); // the lists' copies of the old codes
         }
         if (!_readOnly) RewriteProjection();
+    }
+
+    private float _keptBelow;
+
+    /// <summary>
+    /// The rows to score exactly under a projection (flags sized like the row arrays, and their contiguous copy); sets
+    /// the threshold they fall below. Called from Open, or with _writer held and the arrays given those of the rows now.
+    /// </summary>
+    private (bool[] Flags, IvfIndex.InvertedList Rows) ExactRowsOf(PrincipalProjection projection, int count, sbyte[] codes, float[] scales, long[] seqs, int[] streams,
+        sbyte[] projected, float[] projectedScales)
+    {
+        _keptBelow = projection.KeptQuantile(codes, scales, projected, projectedScales, IvfIndex.StrayShare);
+        var flags = new bool[seqs.Length];
+        MarkExactRows(projection, _keptBelow, 0, count, codes, scales, projected, projectedScales, flags);
+        var rows = new IvfIndex.InvertedList();
+        rows.Clear(0, Dimensions);
+        for (int r = 0; r < count; r++)
+            if (flags[r]) rows.Add(r, seqs[r], streams[r], scales[r], codes.AsSpan(r * Dimensions, Dimensions));
+        return (flags, rows);
+    }
+
+    /// <summary>Flags rows [from, to) whose projected code keeps less than <paramref name="below"/> of them, in parallel past a few thousand.</summary>
+    private void MarkExactRows(PrincipalProjection projection, float below, int from, int to, sbyte[] codes, float[] scales, sbyte[] projected, float[] projectedScales, bool[] flags)
+    {
+        const int chunk = 4096;
+        int dims = Dimensions, rank = projection.Rank;
+        void Mark(int start, int end, float[] buffer)
+        {
+            for (int r = start; r < end; r++)
+                flags[r] = projection.Kept(codes.AsSpan(r * dims, dims), scales[r], projected.AsSpan(r * rank, rank), projectedScales[r], buffer) < below;
+        }
+        if (to - from <= chunk) Mark(from, to, new float[dims]);
+        else Parallel.For(0, (to - from + chunk - 1) / chunk, block => Mark(from + block * chunk, Math.Min(to, from + (block + 1) * chunk), new float[dims]));
+    }
+
+    /// <summary>The contiguous copy of the flagged rows again, after the rows were compacted.</summary>
+    private void RefileExactRows()
+    {
+        _exactRows.Clear(_exactRows.Count, Dimensions);
+        for (int r = 0; r < _count; r++)
+            if (_exactRow[r]) _exactRows.Add(r, _seqs[r], _streams[r], _scales[r], _codes.AsSpan(r * Dimensions, Dimensions));
+    }
+
+    /// <summary>The flagged rows by their full codes, straight into the result. Called under _gate.</summary>
+    private void ScanExactRows(sbyte[] q, float qScale, int single, IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed, TopScores best)
+    {
+        var m = _exactRows;
+        for (int j = 0; j < m.Count; j++)
+        {
+            if (!Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue;
+            best.Offer(m.Seqs[j], Int8VectorCodec.Dot(q, m.Codes.AsSpan(j * Dimensions, Dimensions)) * qScale * m.Scales[j]);
+        }
     }
 
     private void RewriteProjection()
@@ -514,6 +585,7 @@ public sealed class VectorStore : IDisposable
                     _streams[kept] = _streams[i];
                     _scales[kept] = _scales[i];
                     _lists[kept] = _lists[i];
+                    _exactRow[kept] = _exactRow[i];
                     _codes.AsSpan(i * Dimensions, Dimensions).CopyTo(_codes.AsSpan(kept * Dimensions, Dimensions));
                     if (_projection is { Rank: var rank })
                     {
@@ -531,6 +603,7 @@ public sealed class VectorStore : IDisposable
                 for (int i = 0; i < _count; i++) _streamCounts[_streams[i]] = _streamCounts.GetValueOrDefault(_streams[i]) + 1;
                 // The index keeps its centroids (a partition stays valid when points leave it); its lists lose the rows.
                 if (_index is not null) ResetLists();
+                if (_projection is not null) RefileExactRows();
                 if (!_readOnly)
                 {
                     Rewrite();
@@ -677,6 +750,7 @@ public sealed class VectorStore : IDisposable
             ScanProjectedRange(0, _count, pq, pqScale, single, streamIds, allowed, first);
         }
         Rescore(first.Rows(), q, qScale, best);
+        ScanExactRows(q, qScale, single, streamIds, allowed, best);
     }
 
     /// <summary>
@@ -698,7 +772,7 @@ public sealed class VectorStore : IDisposable
                 // Full codes: exact scores, straight into the result.
                 for (int j = 0; j < m.Count; j++)
                 {
-                    if (!Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue;
+                    if (_exactRow[m.Rows[j]] || !Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue; // flagged: scored below
                     best.Offer(m.Seqs[j], Int8VectorCodec.Dot(q, m.Codes.AsSpan(j * Dimensions, Dimensions)) * qScale * m.Scales[j]);
                 }
                 continue;
@@ -710,6 +784,7 @@ public sealed class VectorStore : IDisposable
             }
         }
         Rescore(first.Rows(), q, qScale, best);
+        ScanExactRows(q, qScale, single, streamIds, allowed, best);
     }
 
     /// <summary>How many first-pass rows are ranked by their full codes for a search of <paramref name="top"/>.</summary>
@@ -735,6 +810,7 @@ public sealed class VectorStore : IDisposable
                     for (int line = 0; line < dims; line += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(next + line);
                 }
                 int i = rows[j];
+                if (_exactRow[i]) continue; // scored exactly from its copy
                 best.Offer(_seqs[i], Int8VectorCodec.Dot(q, new ReadOnlySpan<sbyte>(codes + (long)i * dims, dims)) * qScale * _scales[i]);
             }
         }
