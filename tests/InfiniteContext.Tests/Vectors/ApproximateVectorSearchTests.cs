@@ -228,6 +228,36 @@ public sealed class ApproximateVectorSearchTests : IDisposable
         repaired.Records.Count.ShouldBe(Count);
     }
 
+    /// <summary>
+    /// The lists hold the rows' projected codes, which a reader does not compute: without the projection file it scans
+    /// exactly (and says so), and a writer's open restores both.
+    /// </summary>
+    [Fact]
+    public void The_lists_hold_projected_codes_so_a_reader_without_the_projection_file_scans_exactly()
+    {
+        var queries = Queries(30);
+        string path = PathOf("a");
+        List<IReadOnlyList<ScoredDoc>> before;
+        using (var store = Fill(path, Vectors(), 400, FromFourThousand))
+        {
+            store.Projection.ShouldNotBeNull("the index's lists need the projection, whatever ProjectFrom says");
+            store.SearchMethod.ShouldStartWith("IVF index");
+            before = Results(store, queries);
+        }
+        File.Delete(Path.ChangeExtension(path, ".proj"));
+
+        using (var reader = VectorStore.Open(path, "test", Dims, readOnly: true, FromFourThousand))
+        {
+            reader.HasApproximateIndex.ShouldBeFalse();
+            reader.SearchMethod.ShouldBe("exact scan");
+            foreach (var q in queries) reader.Search(q, null, 10).ShouldBe(reader.SearchExact(q, null, 10));
+            File.Exists(Path.ChangeExtension(path, ".proj")).ShouldBeFalse();
+        }
+        using var writer = VectorStore.Open(path, "test", Dims, readOnly: false, FromFourThousand);
+        writer.HasApproximateIndex.ShouldBeTrue();
+        ShouldBeSame(Results(writer, queries), before);
+    }
+
     [Fact]
     public void Appends_after_training_are_indexed_and_found()
     {
