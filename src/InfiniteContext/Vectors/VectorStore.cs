@@ -12,7 +12,8 @@ namespace InfiniteContext.Vectors;
 /// Deletions (forget) rewrite the file without the deleted records.
 /// Beside the file live two derived files for queries over many vectors (see <see cref="VectorIndexOptions"/>): every
 /// row's short projected code (<see cref="PrincipalProjection"/>, <c>.proj</c>), scored first by the projected scan, and
-/// the approximate index (<see cref="IvfIndex"/>, <c>.ivf</c>) for stores too large to scan.
+/// the approximate index (<see cref="IvfIndex"/>, <c>.ivf</c>), whose lists hold the same codes, for stores too large to scan.
+/// Rows the projection keeps little of are scored by their full codes in both.
 /// </summary>
 public sealed class VectorStore : IDisposable
 {
@@ -489,12 +490,15 @@ public sealed class VectorStore : IDisposable
     }
 
     /// <summary>The flagged rows by their full codes, straight into the result. Called under _gate.</summary>
-    private void ScanExactRows(sbyte[] q, float qScale, int single, IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed, TopScores best)
+    private void ScanExactRows(sbyte[] q, float qScale, int single, IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed, TopScores best) =>
+        ScoreExactly(_exactRows, skipFlagged: false, q, qScale, single, streamIds, allowed, best);
+
+    /// <summary>A list of full codes (the stray list, the flagged rows) scored exactly, straight into the result.</summary>
+    private void ScoreExactly(IvfIndex.InvertedList m, bool skipFlagged, sbyte[] q, float qScale, int single, IReadOnlySet<int>? streamIds, IReadOnlySet<long>? allowed, TopScores best)
     {
-        var m = _exactRows;
         for (int j = 0; j < m.Count; j++)
         {
-            if (!Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue;
+            if ((skipFlagged && _exactRow[m.Rows[j]]) || !Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue;
             best.Offer(m.Seqs[j], Int8VectorCodec.Dot(q, m.Codes.AsSpan(j * Dimensions, Dimensions)) * qScale * m.Scales[j]);
         }
     }
@@ -654,8 +658,9 @@ public sealed class VectorStore : IDisposable
     /// <summary>
     /// Top-k by cosine (query is a unit vector) over the vectors of the given streams (null: all), and only of the
     /// given seqs when <paramref name="allowed"/> is set (filters on time, role, speaker, session). Exact below
-    /// <see cref="VectorIndexOptions.ApproximateFrom"/> matching vectors, approximate (IVF) above; ties go to the
-    /// higher seq either way, so the result is a function of the stored vectors and the query.
+    /// <see cref="VectorIndexOptions.ProjectFrom"/> matching vectors, the projected scan up to
+    /// <see cref="VectorIndexOptions.ApproximateFrom"/>, the approximate index (IVF) above; every hit carries its exact
+    /// score and ties go to the higher seq, so the result is a function of the stored vectors and the query.
     /// </summary>
     public IReadOnlyList<ScoredDoc> Search(ReadOnlySpan<float> query, IReadOnlySet<int>? streamIds, int top, IReadOnlySet<long>? allowed = null) =>
         Search(query, streamIds, top, allowed, probesOverride: null);
@@ -769,12 +774,7 @@ public sealed class VectorStore : IDisposable
             var m = _index!.Members(list);
             if (list == _index.StrayList)
             {
-                // Full codes: exact scores, straight into the result.
-                for (int j = 0; j < m.Count; j++)
-                {
-                    if (_exactRow[m.Rows[j]] || !Passes(m.Streams[j], m.Seqs[j], single, streamIds, allowed)) continue; // flagged: scored below
-                    best.Offer(m.Seqs[j], Int8VectorCodec.Dot(q, m.Codes.AsSpan(j * Dimensions, Dimensions)) * qScale * m.Scales[j]);
-                }
+                ScoreExactly(m, skipFlagged: true, q, qScale, single, streamIds, allowed, best); // flagged rows: scored below
                 continue;
             }
             for (int j = 0; j < m.Count; j++)
