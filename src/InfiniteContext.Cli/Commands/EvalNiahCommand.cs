@@ -38,7 +38,7 @@ internal static class EvalNiahCommand
         };
         var approximateFrom = new Option<int?>("--approximate-from")
         {
-            Description = "Vectors from which the dense channel answers from the approximate (IVF) index instead of the exact scan (default: the store's default, 100000; 0: exact scans only, without the projected first pass either). For measuring the index on needles.",
+            Description = "Vectors from which the dense channel answers from the approximate (IVF) index instead of the exact scan (default: the store's default, 1048576; 0: exact scans only, without the projected first pass either). For measuring the index on needles.",
         };
         var progress = CommonOptions.Progress();
         var json = CommonOptions.Json();

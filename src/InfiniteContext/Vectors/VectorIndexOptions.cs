@@ -2,24 +2,28 @@ namespace InfiniteContext.Vectors;
 
 /// <summary>
 /// How the vector store answers a search as it grows: the exact scan, then the projected scan, then its approximate
-/// index (IVF), and how hard each works. The defaults are measured (docs/BENCHMARKS.md, "Vector index: exact vs
-/// approximate" and "Vector index: the projected scan").
+/// index (IVF over the same projected codes), and how hard each works. The defaults are measured (docs/BENCHMARKS.md,
+/// "Vector index: the projected scan" and "Vector index: where IVF starts").
 /// </summary>
 public sealed record VectorIndexOptions
 {
     /// <summary>
     /// The approximate index is trained once the store holds this many vectors, and a query uses it when the
     /// vectors it may match (after stream and seq filters) are at least this many; below, the exact or projected
-    /// scan answers, exactly or nearly so. 0 turns the approximate index off.
+    /// scan answers, exactly or nearly so. 0 turns the approximate index off. 1,048,576 since 2026-12-03 (100,000
+    /// before): on the needle haystack's real vectors the index needed a third to half of its lists for recall@10 0.95
+    /// against exact, and at that the projected scan of every row cost no more up to the largest files measured
+    /// (308,093 entry vectors, 687,885 part rows) while missing less (recall@10 0.984-0.995).
     /// </summary>
-    public int ApproximateFrom { get; init; } = 100_000;
+    public int ApproximateFrom { get; init; } = 1_048_576;
 
     /// <summary>
     /// From this many vectors (matching a query's filters) a search first scores every row on its projected code
     /// (<see cref="PrincipalProjection"/>: 128 of 384 directions, a third of the bytes) and ranks only the best
     /// <see cref="RescoreFactor"/> x top by their full codes; the directions are computed once the store holds this many
     /// vectors (again at 4x steps). Below, the full scan costs at most about 2.5 ms (32,768 real 384-dim vectors: 2.4-2.6 ms
-    /// single-threaded, the projected scan 1.0-1.5) and is exact. 0 turns it off.
+    /// single-threaded, the projected scan 1.0-1.5) and is exact. 0 turns the projected scan off (the projection is then
+    /// still computed from <see cref="ApproximateFrom"/>, for the approximate index's lists).
     /// </summary>
     public int ProjectFrom { get; init; } = 32_768;
 
@@ -28,25 +32,27 @@ public sealed record VectorIndexOptions
 
     /// <summary>
     /// At most this many rows ranked by their full codes (never fewer than asked for): each is a cache miss, so the
-    /// sentence views' 800-row searches would pay more for their window than for the first pass.
+    /// sentence views' 800-row searches would pay more for their window than for the first pass. 1,024 since 2026-12-03
+    /// (2,048 before): on the 10M-token needle store's 195,937 part rows recall@10 against exact 0.987 against 0.995, for
+    /// 0.4 ms less a query on a quiet machine.
     /// </summary>
-    public int RescoreLimit { get; init; } = 2_048;
+    public int RescoreLimit { get; init; } = 1_024;
 
     /// <summary>
     /// Lists scanned per unfiltered query of the entry vectors: ProbeFactor x sqrt(lists), rounded up (an index of n
     /// vectors has about sqrt(n) lists, so a query scans about ProbeFactor x n^(3/4) vectors). A filter that passes a
-    /// share f of the vectors scans 1/f times as many lists. 3 since 2026-12-03 (2 before): on the needle haystack's
-    /// near-tied prose the dense channel's recall@10 against exact was 0.936 with 2 and 0.956 with 3 (docs/BENCHMARKS.md,
-    /// "Timings", 2026-12-03).
+    /// share f of the vectors scans 1/f times as many lists. 8 since 2026-12-03 (3 before, 2 until that morning): on
+    /// the 35M-token needle store's 308,093 entry vectors, an index of 512 lists gave recall@10 against exact 0.944 with
+    /// 6 and 0.971 with 8 (docs/BENCHMARKS.md, "Vector index: where IVF starts").
     /// </summary>
-    public double ProbeFactor { get; init; } = 3.0;
+    public double ProbeFactor { get; init; } = 8.0;
 
     /// <summary>
-    /// The same for the sentence views' rows (<see cref="PartVectors"/>): fewer lists suffice there, because an entry
-    /// is found by the best of its rows and its own vector is searched as well (with 2, the dense channel's recall@10
-    /// against exact was 0.991 on the 10M needle store, where these rows are on their index and the entry vectors exact).
+    /// The same for the sentence views' rows (<see cref="PartVectors"/>), asked for 800 rows at a time among
+    /// near-tied sentences: 10 (2 before 2026-12-03); on the 35M-token store's 687,885 part rows, 632 lists, recall@10
+    /// against exact 0.940 with 8 and 0.961 with 10.
     /// </summary>
-    public double PartProbeFactor { get; init; } = 2.0;
+    public double PartProbeFactor { get; init; } = 10.0;
 
     internal int ProbesFor(int lists) => (int)Math.Ceiling(Math.Max(0.01, ProbeFactor) * Math.Sqrt(lists));
 

@@ -22,7 +22,7 @@ public sealed class ApproximateIndexStoreTests : IDisposable
     {
         Embeddings = new HashingEmbeddingGenerator(),
         BackgroundVectorIndexing = false,
-        VectorIndex = new VectorIndexOptions { ApproximateFrom = 500 },
+        VectorIndex = new VectorIndexOptions { ApproximateFrom = 500, ProbeFactor = 1 }, // 22 lists: 5 probed (the default would probe past half, where the scan answers)
     });
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class ApproximateIndexStoreTests : IDisposable
         {
             Embeddings = new HashingEmbeddingGenerator(),
             BackgroundVectorIndexing = false,
-            VectorIndex = new VectorIndexOptions { ApproximateFrom = 1600, ProjectFrom = 400 }, // 40 lists at 1,600: 19 probed
+            VectorIndex = new VectorIndexOptions { ApproximateFrom = 1600, ProjectFrom = 400, ProbeFactor = 3 }, // 40 lists at 1,600: 19 probed
         });
         (await memory.GetStatsAsync()).VectorSearch.ShouldBe("exact scan");
         await memory.IngestAsync(Enumerable.Range(0, 500).Select(k => new NewEntry { Stream = "s", Text = Text("s", k) }));
