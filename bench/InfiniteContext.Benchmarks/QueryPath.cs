@@ -220,6 +220,7 @@ internal static class QueryPath
         string how = ivfUsed
             ? $"IVF of {entries.ApproximateIndex!.ListCount} lists ({entries.ApproximateIndex.Members(entries.ApproximateIndex.StrayList).Count:N0} strays), probe factor {options.ProbeFactor}: {entries.PlannedProbes(null, null)} probed"
             : $"projected scan ({entries.Projection!.Rank} of {entries.Dimensions} directions, best {options.RescoreFactor} x top rescored)";
+        how += $", {entries.ExactlyScoredSeqs().Count:N0} rows the projection keeps little of scored exactly";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label} {entries.Count:N0}: {how}; top {top} p50 {approximate[approximate.Count / 2]:0.000} ms " +
             $"against the exact scan's {exact[exact.Count / 2]:0.000}; recall against exact @10 {at10 / vectors.Count:0.0000}, @{top} {at100 / vectors.Count:0.0000}; " +
