@@ -16,6 +16,7 @@ namespace InfiniteContext.Benchmarks;
 /// first-pass-sweep --file x.vec|x.parts.vec --niah-tokens N --top K
 ///     [--partitions current,plain,centered,centered+spill]   IVF partitions: recall@10 and @K against exact at equal rows read
 ///     [--probes 24,36,54,72]                                  lists probed for each partition variant
+///     [--lists N]                                             lists of "current" (default: as IvfIndex trains on the file's size)
 ///     [--ranks 64,96,128]                                    projected first pass of each rank: recall by rescoring window
 ///     [--timing]                                              the store's projected scan against its exact scan, per factor and top
 /// </code>
@@ -51,7 +52,8 @@ internal static class FirstPassSweep
         if (Arg("--partitions") is { } partitions)
         {
             int[] probes = (Arg("--probes") ?? "24,36,54,72").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-            foreach (string variant in partitions.Split(',')) Partitions(variant, codes, scales, n, queries, exact, top, probes);
+            int? listCount = Arg("--lists") is { } l ? int.Parse(l, CultureInfo.InvariantCulture) : null;
+            foreach (string variant in partitions.Split(',')) Partitions(variant, codes, scales, n, queries, exact, top, probes, listCount);
         }
         if (Arg("--ranks") is { } ranks)
             foreach (int rank in ranks.Split(',').Select(int.Parse)) Ranks(rank, codes, scales, n, queries, exact, top);
@@ -64,17 +66,17 @@ internal static class FirstPassSweep
     /// same k-means without strays; "centered" clusters the rows' offsets from their mean; "+spill" also files a row
     /// in its second list when that centroid is within 10% of the first.
     /// </summary>
-    private static void Partitions(string variant, sbyte[] codes, float[] scales, int n, List<(sbyte[] Code, float Scale, float[] Vector)> queries, List<List<int>> exact, int top, int[] probeCounts)
+    private static void Partitions(string variant, sbyte[] codes, float[] scales, int n, List<(sbyte[] Code, float Scale, float[] Vector)> queries, List<List<int>> exact, int top, int[] probeCounts, int? listCount)
     {
         int trainingSize = IvfIndex.TrainingSize(n, VectorIndexOptions.Default.ApproximateFrom);
         if (trainingSize == 0) trainingSize = n;
-        int lists = IvfIndex.ListsFor(trainingSize);
+        int lists = listCount ?? IvfIndex.ListsFor(trainingSize);
         var members = new List<int>[lists + 1];
         for (int l = 0; l <= lists; l++) members[l] = [];
         float[] centroids;
         if (variant == "current")
         {
-            var ivf = IvfIndex.Train(codes, scales, Dims, trainingSize);
+            var ivf = IvfIndex.Train(codes, scales, Dims, trainingSize, lists);
             var ids = new int[n];
             ivf.AssignRange(codes, scales, 0, n, ids);
             for (int r = 0; r < n; r++) members[ids[r]].Add(r);

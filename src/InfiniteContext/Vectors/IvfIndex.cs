@@ -82,11 +82,14 @@ internal sealed class IvfIndex
 
     public static int ListsFor(int trainingSize) => Math.Min(trainingSize, Math.Clamp((int)Math.Round(Math.Sqrt(trainingSize)), 8, 16_384));
 
-    /// <summary>Trains on the first <paramref name="trainingSize"/> vectors (an even sample of them when there are many).</summary>
-    public static IvfIndex Train(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> scales, int dims, int trainingSize)
+    /// <summary>
+    /// Trains on the first <paramref name="trainingSize"/> vectors (an even sample of them when there are many);
+    /// <paramref name="lists"/> other than <see cref="ListsFor"/> only to measure what another partition would do.
+    /// </summary>
+    public static IvfIndex Train(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> scales, int dims, int trainingSize, int? lists = null)
     {
-        int lists = ListsFor(trainingSize);
-        int samples = (int)Math.Min(trainingSize, (long)lists * SamplesPerList);
+        int listCount = lists ?? ListsFor(trainingSize);
+        int samples = (int)Math.Min(trainingSize, (long)listCount * SamplesPerList);
         var points = new float[(long)samples * dims];
         for (int i = 0; i < samples; i++)
         {
@@ -96,8 +99,8 @@ internal sealed class IvfIndex
             float norm = TensorPrimitives.Norm(p);
             if (norm > 0) TensorPrimitives.Divide(p, norm, p);
         }
-        var centroids = SphericalKMeans.Train(points, samples, dims, lists, Iterations);
-        return new IvfIndex(dims, trainingSize, centroids, StrayThreshold(points, samples, centroids, dims, lists));
+        var centroids = SphericalKMeans.Train(points, samples, dims, listCount, Iterations);
+        return new IvfIndex(dims, trainingSize, centroids, StrayThreshold(points, samples, centroids, dims, listCount));
     }
 
     /// <summary>The <see cref="StrayShare"/> quantile of the training points' cosines to their nearest centroid.</summary>

@@ -41,18 +41,19 @@ public sealed record VectorIndexOptions
     /// <summary>
     /// Lists scanned per unfiltered query of the entry vectors: ProbeFactor x sqrt(lists), rounded up (an index of n
     /// vectors has about sqrt(n) lists, so a query scans about ProbeFactor x n^(3/4) vectors). A filter that passes a
-    /// share f of the vectors scans 1/f times as many lists. 8 since 2026-12-03 (3 before, 2 until that morning): on
-    /// the 35M-token needle store's 308,093 entry vectors, an index of 512 lists gave recall@10 against exact 0.944 with
-    /// 6 and 0.971 with 8 (docs/BENCHMARKS.md, "Vector index: where IVF starts").
+    /// share f of the vectors scans 1/f times as many lists. 9 since 2026-12-03 (3 before, 2 until that morning): on
+    /// the 35M-token needle store's 308,093 entry vectors, recall@10 against exact with 512 lists 0.944 with 6 and 0.971
+    /// with 8, and with the 1,024 lists the index starts with, 0.951 with 8 and 0.962 with 9 (docs/BENCHMARKS.md,
+    /// "Vector index: where IVF starts"). Recall at a fixed factor falls slowly as lists grow.
     /// </summary>
-    public double ProbeFactor { get; init; } = 8.0;
+    public double ProbeFactor { get; init; } = 9.0;
 
     /// <summary>
     /// The same for the sentence views' rows (<see cref="PartVectors"/>), asked for 800 rows at a time among
-    /// near-tied sentences: 10 (2 before 2026-12-03); on the 35M-token store's 687,885 part rows, 632 lists, recall@10
-    /// against exact 0.940 with 8 and 0.961 with 10.
+    /// near-tied sentences: 12 (2 before 2026-12-03); on the 35M-token store's 687,885 part rows, recall@10 against
+    /// exact with 632 lists 0.940 with 8 and 0.961 with 10, with 1,024 lists 0.944 with 10, 0.956 with 11 and 0.966 with 12.
     /// </summary>
-    public double PartProbeFactor { get; init; } = 10.0;
+    public double PartProbeFactor { get; init; } = 12.0;
 
     internal int ProbesFor(int lists) => (int)Math.Ceiling(Math.Max(0.01, ProbeFactor) * Math.Sqrt(lists));
 
