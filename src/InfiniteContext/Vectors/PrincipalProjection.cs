@@ -170,16 +170,19 @@ internal sealed class PrincipalProjection
 
     /// <summary>
     /// The <paramref name="share"/> quantile of <see cref="Kept"/> over the rows the directions were computed from (the
-    /// same even sample of the first <see cref="TrainedCount"/> rows): rows below it are the ones to score exactly.
+    /// same even sample of the first <see cref="TrainedCount"/> rows, or of all <paramref name="count"/> rows when
+    /// forgetting has left fewer): rows below it are the ones to score exactly.
     /// </summary>
-    public float KeptQuantile(sbyte[] codes, float[] scales, sbyte[] projected, float[] projectedScales, double share)
+    public float KeptQuantile(sbyte[] codes, float[] scales, sbyte[] projected, float[] projectedScales, int count, double share)
     {
-        int samples = Math.Min(TrainedCount, MaxSamples);
+        int from = Math.Min(TrainedCount, count);
+        if (from == 0) return 0;
+        int samples = Math.Min(from, MaxSamples);
         var kept = new float[samples];
         var vector = new float[Dims];
         for (int i = 0; i < samples; i++)
         {
-            int r = (int)((long)i * TrainedCount / samples);
+            int r = (int)((long)i * from / samples);
             kept[i] = Kept(codes.AsSpan(r * Dims, Dims), scales[r], projected.AsSpan(r * Rank, Rank), projectedScales[r], vector);
         }
         Array.Sort(kept);

@@ -457,7 +457,7 @@ public sealed class VectorStore : IDisposable
     private (bool[] Flags, IvfIndex.InvertedList Rows) ExactRowsOf(PrincipalProjection projection, int count, sbyte[] codes, float[] scales, long[] seqs, int[] streams,
         sbyte[] projected, float[] projectedScales)
     {
-        _keptBelow = projection.KeptQuantile(codes, scales, projected, projectedScales, IvfIndex.StrayShare);
+        _keptBelow = projection.KeptQuantile(codes, scales, projected, projectedScales, count, IvfIndex.StrayShare);
         var flags = new bool[seqs.Length];
         MarkExactRows(projection, _keptBelow, 0, count, codes, scales, projected, projectedScales, flags);
         var rows = new IvfIndex.InvertedList();

@@ -138,6 +138,27 @@ public sealed class ProjectedScanTests : IDisposable
     }
 
     [Fact]
+    public void A_projection_computed_from_more_rows_than_a_forget_left_still_opens_and_answers()
+    {
+        var vectors = Clustered(8_500);
+        string path = PathOf("a");
+        using (var store = Fill(path, vectors, 1_000, FromTwoThousand))
+        {
+            store.Projection!.TrainedCount.ShouldBe(8_000);
+            store.Delete(vectors.Skip(2_500).Take(5_000).Select(v => v.Seq).ToList());
+            store.Count.ShouldBe(3_500);
+        }
+        // Fewer rows than the directions came from: the reopened store keeps the file's directions and scores them as before.
+        foreach (bool readOnly in new[] { true, false })
+        {
+            using var reopened = VectorStore.Open(path, "test", Dims, readOnly, FromTwoThousand);
+            reopened.Count.ShouldBe(3_500);
+            reopened.Projection!.TrainedCount.ShouldBe(8_000);
+            Recall(reopened, Queries(50, 9, new GaussianMixture(Dims, 30, 1f, 5).Sample), 10).ShouldBeGreaterThanOrEqualTo(0.95);
+        }
+    }
+
+    [Fact]
     public void Below_the_threshold_nothing_is_projected_and_search_is_exact()
     {
         using var store = Fill(PathOf("a"), Clustered(1999), 500, FromTwoThousand);
