@@ -126,10 +126,10 @@ internal static class Models
         {
             string stem = Path.GetFileNameWithoutExtension(vec);
             string descriptor = Path.Combine(dir, stem + ModelDescriptor.Extension);
+            // Without a descriptor, any embedded model's file name says which model wrote it (every one of them, the
+            // int8 default included: a store kept by `eval niah --store` before it wrote descriptors has only that).
             ModelDescriptor? model = File.Exists(descriptor) ? ModelDescriptor.Read(descriptor)
-                : stem == EmbeddedSentenceGenerator.ModelId(EmbeddedModel.ArcticXs) ? ModelDescriptor.ForEmbedded(EmbeddedModel.ArcticXs)
-                : stem == EmbeddedSentenceGenerator.ModelId(EmbeddedModel.MiniLM) ? ModelDescriptor.ForEmbedded(EmbeddedModel.MiniLM)
-                : null;
+                : Enum.GetValues<EmbeddedModel>().Where(m => stem == EmbeddedSentenceGenerator.ModelId(m)).Select(ModelDescriptor.ForEmbedded).FirstOrDefault();
             if (model is not null) found.Add((model, File.GetLastWriteTimeUtc(vec)));
         }
         return found.OrderByDescending(f => f.Written).ThenBy(f => f.Model.ModelId, StringComparer.Ordinal).Select(f => f.Model).ToList();

@@ -61,6 +61,13 @@ public sealed class CommandTests : IDisposable
         var search = await CliRunner.RunAsync("search", "What did Ann research?", "--store", int8, "--top", "1", "--json");
         search.ExitCode.ShouldBe(0, search.ToString());
         JsonDocument.Parse(search.Stdout).RootElement.GetProperty("hits")[0].GetProperty("id").GetString().ShouldBe("a");
+
+        // Without its descriptor (a store written before descriptors, or by an eval that kept no descriptor), the
+        // default model's vectors are still found by their file name, as every embedded model's are.
+        File.Delete(Path.Combine(int8, "index", "vectors", "snowflake-arctic-embed-xs-int8.model.json"));
+        var dense = await CliRunner.RunAsync("search", "What did Ann research?", "--store", int8, "--top", "1", "--json", "--retrieval", "dense");
+        dense.ExitCode.ShouldBe(0, dense.ToString());
+        JsonDocument.Parse(dense.Stdout).RootElement.GetProperty("hits")[0].GetProperty("id").GetString().ShouldBe("a");
     }
 
     [Fact]

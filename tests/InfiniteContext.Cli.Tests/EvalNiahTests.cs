@@ -76,6 +76,23 @@ public sealed class EvalNiahTests : IDisposable
         reuse.Stderr.ShouldContain("not empty");
     }
 
+    [Fact]
+    public async Task A_kept_store_embedded_by_the_eval_names_its_model_for_stats_and_search()
+    {
+        string stores = _dir.File("stores");
+        var r = await CliRunner.RunAsync("eval", "niah", "--sizes", "10K", "--depths", "50", "--variant", "single", "--needles", "1",
+            "--model", "arctic-xs-int8", "--store", stores, "--out", _dir.File("o"), "--progress", "none");
+        r.ExitCode.ShouldBe(0, r.ToString());
+        string store = Path.Combine(stores, "niah-10K");
+        var stats = await CliRunner.RunAsync("stats", "--store", store, "--json");
+        stats.ExitCode.ShouldBe(0, stats.ToString());
+        var json = JsonNode.Parse(stats.Stdout)!;
+        ((string?)json["vectorModel"]).ShouldBe("snowflake-arctic-embed-xs-int8");
+        ((long)json["vectors"]!).ShouldBe((long)json["entries"]!);
+        var search = await CliRunner.RunAsync("search", "anything at all", "--store", store, "--retrieval", "dense", "--top", "1", "--json");
+        search.ExitCode.ShouldBe(0, search.ToString());
+    }
+
     private static async Task<long> EntriesAsync(string store)
     {
         var stats = await CliRunner.RunAsync("stats", "--store", store, "--json");

@@ -110,9 +110,11 @@ internal static class EvalNiahCommand
                             Retrieval = new RetrievalOptions { Mode = chosen is null ? RetrievalMode.Lexical : RetrievalMode.Fused },
                         }, ct);
                         var reporter = new SyncProgress<NiahProgress>(p => report(p.Done, p.Total, Status(p)));
-                        return reusing
-                            ? await evaluator.RequeryAsync(memory, label, tokens, reporter, ct)
-                            : await evaluator.RunAsync(memory, label, tokens, reporter, ct);
+                        if (reusing) return await evaluator.RequeryAsync(memory, label, tokens, reporter, ct);
+                        var built = await evaluator.RunAsync(memory, label, tokens, reporter, ct);
+                        // A kept store is a store like any other: infctx stats and search find its model.
+                        if (storeRoot is not null && generator is not null) Models.Remember(memory.Directory, ModelDescriptor.ForEmbedded(chosen!.Value), generator);
+                        return built;
                     });
                     display.Done(string.Create(CultureInfo.InvariantCulture,
                         $"{sizeResult.Entries:N0} entries, {sizeResult.StoredTokens:N0} tokens {(sizeResult.Timings.ReusedStoreCheckSeconds is { } check ? $"in the kept store (checked in {check:0.0}s)" : $"stored in {sizeResult.Timings.GenerateAndIngestSeconds:0.0}s")}; {sizeResult.Cells.Sum(c => c.AtRank1)}/{sizeResult.Cells.Sum(c => c.Probes)} probes at rank 1; query p50 {sizeResult.Timings.QueryP50Ms:0.###} ms"));
