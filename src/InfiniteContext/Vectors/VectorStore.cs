@@ -50,6 +50,7 @@ public sealed class VectorStore : IDisposable
     // scores them by their full codes, from this contiguous copy; the flags keep the rescoring from scoring them twice.
     private bool[] _exactRow = new bool[1024];
     private IvfIndex.InvertedList _exactRows = new();
+    private float _keptBelow;                   // the kept share under which a row is flagged (set with the projection)
 
     private GateScope Reading()
     {
@@ -447,8 +448,6 @@ public sealed class VectorStore : IDisposable
         }
         if (!_readOnly) RewriteProjection();
     }
-
-    private float _keptBelow;
 
     /// <summary>
     /// The rows to score exactly under a projection (flags sized like the row arrays, and their contiguous copy); sets
