@@ -169,24 +169,20 @@ internal sealed class PrincipalProjection
     }
 
     /// <summary>
-    /// The <paramref name="share"/> quantile of <see cref="Kept"/> over the rows the directions were computed from (the
-    /// same even sample of the first <see cref="TrainedCount"/> rows, or of all <paramref name="count"/> rows when
-    /// forgetting has left fewer): rows below it are the ones to score exactly.
+    /// The <paramref name="share"/> quantile of the rows' <see cref="Kept"/> shares (<paramref name="kept"/>, one per row
+    /// of the store) over the rows the directions were computed from (the same even sample of the first
+    /// <see cref="TrainedCount"/> rows, or of all rows when forgetting has left fewer): rows below it are the ones to
+    /// score exactly.
     /// </summary>
-    public float KeptQuantile(sbyte[] codes, float[] scales, sbyte[] projected, float[] projectedScales, int count, double share)
+    public float KeptQuantile(ReadOnlySpan<float> kept, double share)
     {
-        int from = Math.Min(TrainedCount, count);
+        int from = Math.Min(TrainedCount, kept.Length);
         if (from == 0) return 0;
         int samples = Math.Min(from, MaxSamples);
-        var kept = new float[samples];
-        var vector = new float[Dims];
-        for (int i = 0; i < samples; i++)
-        {
-            int r = (int)((long)i * from / samples);
-            kept[i] = Kept(codes.AsSpan(r * Dims, Dims), scales[r], projected.AsSpan(r * Rank, Rank), projectedScales[r], vector);
-        }
-        Array.Sort(kept);
-        return kept[(int)Math.Floor(share * (samples - 1))];
+        var sampled = new float[samples];
+        for (int i = 0; i < samples; i++) sampled[i] = kept[(int)((long)i * from / samples)];
+        Array.Sort(sampled);
+        return sampled[(int)Math.Floor(share * (samples - 1))];
     }
 
     /// <summary>A query's projected code: not centered (the mean's share of its score is the same for every row).</summary>

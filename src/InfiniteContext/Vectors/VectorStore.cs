@@ -50,7 +50,7 @@ public sealed class VectorStore : IDisposable
     // scores them by their full codes, from this contiguous copy; the flags keep the rescoring from scoring them twice.
     private bool[] _exactRow = new bool[1024];
     private IvfIndex.InvertedList _exactRows = new();
-    private float _keptBelow;                   // the kept share under which a row is flagged (set with the projection)
+    private float _keptBelow;                   // the kept share under which a row is flagged (set with the projection and its flags)
 
     private GateScope Reading()
     {
@@ -400,7 +400,7 @@ public sealed class VectorStore : IDisposable
             r = end;
         }
         (_projection, _projected, _projectedScales) = (projection, projected, scales);
-        (_exactRow, _exactRows) = ExactRowsOf(projection, _count, _codes, _scales, _seqs, _streams, projected, scales);
+        (_exactRow, _exactRows, _keptBelow) = ExactRowsOf(projection, _count, _codes, _scales, _seqs, _streams, projected, scales);
         if (_readOnly) return;
         if (!inOrder) ProjectionFile.Write(_projectionPath, _projection, _seqs.AsSpan(0, _count), _projectedScales.AsSpan(0, _count), _projected.AsSpan(0, _count * rank));
         _projectionFile = DerivedFile.OpenForAppend(_projectionPath, inOrder ? validLength : null);
@@ -415,9 +415,9 @@ public sealed class VectorStore : IDisposable
         if (_projection is { } projection)
         {
             projection.ProjectRange(_codes, _scales, first, _count, _projected, _projectedScales);
-            MarkExactRows(projection, _keptBelow, first, _count, _codes, _scales, _projected, _projectedScales, _exactRow);
-            for (int r = first; r < _count; r++)
-                if (_exactRow[r]) _exactRows.Add(r, _seqs[r], _streams[r], _scales[r], _codes.AsSpan(r * Dimensions, Dimensions));
+            var kept = KeptShares(projection, first, _count, _codes, _scales, _projected, _projectedScales);
+            for (int r = first; r < _count; r++) _exactRow[r] = kept[r - first] < _keptBelow;
+            FileFlagged(_exactRows, _exactRow, first, _count, _seqs, _streams, _scales, _codes);
             if (_projectionFile is not null)
                 ProjectionFile.Append(_projectionFile, projection.Rank, _seqs.AsSpan(first, _count - first), _projectedScales.AsSpan(first, _count - first),
                     _projected.AsSpan(first * projection.Rank, (_count - first) * projection.Rank));
@@ -443,49 +443,57 @@ public sealed class VectorStore : IDisposable
         using (Writing())
         {
             (_projection, _projected, _projectedScales) = (projection, projected, projectedScales);
-            (_exactRow, _exactRows) = exact;
+            (_exactRow, _exactRows, _keptBelow) = exact;
             if (_index is not null) ResetLists(); // the lists' copies of the old codes
         }
         if (!_readOnly) RewriteProjection();
     }
 
     /// <summary>
-    /// The rows to score exactly under a projection (flags sized like the row arrays, and their contiguous copy); sets
-    /// the threshold they fall below. Called from Open, or with _writer held and the arrays given those of the rows now.
+    /// The rows to score exactly under a projection (flags sized like the row arrays, and their contiguous copy) and the
+    /// kept share they fall below. Called from Open, or with _writer held and the arrays given those of the rows now.
     /// </summary>
-    private (bool[] Flags, IvfIndex.InvertedList Rows) ExactRowsOf(PrincipalProjection projection, int count, sbyte[] codes, float[] scales, long[] seqs, int[] streams,
-        sbyte[] projected, float[] projectedScales)
+    private (bool[] Flags, IvfIndex.InvertedList Rows, float Below) ExactRowsOf(PrincipalProjection projection, int count, sbyte[] codes, float[] scales,
+        long[] seqs, int[] streams, sbyte[] projected, float[] projectedScales)
     {
-        _keptBelow = projection.KeptQuantile(codes, scales, projected, projectedScales, count, IvfIndex.StrayShare);
+        var kept = KeptShares(projection, 0, count, codes, scales, projected, projectedScales);
+        float below = projection.KeptQuantile(kept, IvfIndex.StrayShare);
         var flags = new bool[seqs.Length];
-        MarkExactRows(projection, _keptBelow, 0, count, codes, scales, projected, projectedScales, flags);
+        for (int r = 0; r < count; r++) flags[r] = kept[r] < below;
         var rows = new IvfIndex.InvertedList();
         rows.Clear(0, Dimensions);
-        for (int r = 0; r < count; r++)
-            if (flags[r]) rows.Add(r, seqs[r], streams[r], scales[r], codes.AsSpan(r * Dimensions, Dimensions));
-        return (flags, rows);
+        FileFlagged(rows, flags, 0, count, seqs, streams, scales, codes);
+        return (flags, rows, below);
     }
 
-    /// <summary>Flags rows [from, to) whose projected code keeps less than <paramref name="below"/> of them, in parallel past a few thousand.</summary>
-    private void MarkExactRows(PrincipalProjection projection, float below, int from, int to, sbyte[] codes, float[] scales, sbyte[] projected, float[] projectedScales, bool[] flags)
+    /// <summary>Appends the flagged rows among [from, to) to <paramref name="list"/> with their full codes.</summary>
+    private void FileFlagged(IvfIndex.InvertedList list, bool[] flags, int from, int to, long[] seqs, int[] streams, float[] scales, sbyte[] codes)
+    {
+        for (int r = from; r < to; r++)
+            if (flags[r]) list.Add(r, seqs[r], streams[r], scales[r], codes.AsSpan(r * Dimensions, Dimensions));
+    }
+
+    /// <summary>The <see cref="PrincipalProjection.Kept"/> share of rows [from, to), in order, in parallel past a few thousand.</summary>
+    private float[] KeptShares(PrincipalProjection projection, int from, int to, sbyte[] codes, float[] scales, sbyte[] projected, float[] projectedScales)
     {
         const int chunk = 4096;
         int dims = Dimensions, rank = projection.Rank;
-        void Mark(int start, int end, float[] buffer)
+        var kept = new float[to - from];
+        void Share(int start, int end, float[] buffer)
         {
             for (int r = start; r < end; r++)
-                flags[r] = projection.Kept(codes.AsSpan(r * dims, dims), scales[r], projected.AsSpan(r * rank, rank), projectedScales[r], buffer) < below;
+                kept[r - from] = projection.Kept(codes.AsSpan(r * dims, dims), scales[r], projected.AsSpan(r * rank, rank), projectedScales[r], buffer);
         }
-        if (to - from <= chunk) Mark(from, to, new float[dims]);
-        else Parallel.For(0, (to - from + chunk - 1) / chunk, block => Mark(from + block * chunk, Math.Min(to, from + (block + 1) * chunk), new float[dims]));
+        if (to - from <= chunk) Share(from, to, new float[dims]);
+        else Parallel.For(0, (to - from + chunk - 1) / chunk, block => Share(from + block * chunk, Math.Min(to, from + (block + 1) * chunk), new float[dims]));
+        return kept;
     }
 
     /// <summary>The contiguous copy of the flagged rows again, after the rows were compacted.</summary>
     private void RefileExactRows()
     {
         _exactRows.Clear(_exactRows.Count, Dimensions);
-        for (int r = 0; r < _count; r++)
-            if (_exactRow[r]) _exactRows.Add(r, _seqs[r], _streams[r], _scales[r], _codes.AsSpan(r * Dimensions, Dimensions));
+        FileFlagged(_exactRows, _exactRow, 0, _count, _seqs, _streams, _scales, _codes);
     }
 
     /// <summary>The flagged rows by their full codes, straight into the result. Called under _gate.</summary>
