@@ -28,9 +28,15 @@ internal sealed class SpanMemo
     private int _used; // chars in the arena
     private int _count;
 
-    public SpanMemo(int maxEntries = 1 << 20)
+    private readonly int _hashMask;
+
+    public SpanMemo(int maxEntries = 1 << 20) : this(maxEntries, hashBits: 31) { }
+
+    /// <param name="hashBits">Bits of the hash kept: tests keep few, so that different keys share hashes and only the key compare tells them apart.</param>
+    internal SpanMemo(int maxEntries, int hashBits)
     {
         _maxEntries = maxEntries;
+        _hashMask = (int)((1L << hashBits) - 1);
         _slots = new Slot[1024];
         _mask = _slots.Length - 1;
         _chars = new char[16 * 1024];
@@ -46,7 +52,10 @@ internal sealed class SpanMemo
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int HashOf(ReadOnlySpan<char> key)
+    private int HashOf(ReadOnlySpan<char> key) => (Hash(key) & _hashMask) | 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Hash(ReadOnlySpan<char> key)
     {
         ulong h = (ulong)key.Length * 0x9E3779B97F4A7C15UL;
         var words = MemoryMarshal.Cast<char, ulong>(key);
@@ -60,7 +69,7 @@ internal sealed class SpanMemo
             h = (h ^ tail) * 0xFF51AFD7ED558CCDUL;
         }
         h ^= h >> 29;
-        return (int)(h >> 32) | 1;
+        return (int)(h >> 32);
     }
 
     public bool TryGetValue(ReadOnlySpan<char> key, out int value)
