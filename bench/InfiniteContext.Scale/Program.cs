@@ -10,7 +10,11 @@ namespace InfiniteContext.Scale;
 /// <summary>
 /// The scale benchmark of docs/BENCHMARKS.md: one corpus size per run (so memory readings are not mixed),
 /// ours and SQLite FTS5 side by side on the same entries, in the same process, on the same disk.
-/// Usage: --size 1M|10M|100M [--work DIR] [--queries N] [--out results.jsonl] [--no-fts5] [--model arctic-xs|minilm]
+/// Usage: --size 1M|10M|100M [--work DIR] [--queries N] [--out results.jsonl] [--no-fts5] [--model arctic-xs|minilm] [--warm-up 1M]
+/// With --warm-up, each side first ingests a corpus of that size drawn with another seed (same vocabulary, other
+/// entries) into a throwaway store or database, so the timed ingests measure a warm process (JIT done, the tokenizer's
+/// tables loaded, its shared chunk cache holding that sample's chunks), as a long-running host ingests; without it the
+/// timed ingest is the process's first, as an `infctx ingest` is.
 /// With --model, every entry also gets a vector from the embedded model (timed: the indexer's throughput), and
 /// a second query run goes through all channels (lexical, dense with the query embedded by the model, and the
 /// temporal channel for the half of the queries that name a time).
@@ -37,6 +41,17 @@ public static class Program
         };
         const int streams = 100;
         Directory.CreateDirectory(work);
+        string? warmUpText = Arg(args, "--warm-up");
+        string? warmUp = null;
+        if (warmUpText is not null)
+        {
+            warmUp = Path.Combine(work, $"warmup-{warmUpText}.jsonl");
+            if (!File.Exists(warmUp))
+            {
+                CorpusGenerator.WriteJsonl(warmUp + ".tmp", ParseSize(warmUpText), streams, seed: 3);
+                File.Move(warmUp + ".tmp", warmUp);
+            }
+        }
 
         string corpus = Path.Combine(work, $"corpus-{sizeText}.jsonl");
         if (!File.Exists(corpus))
@@ -52,6 +67,14 @@ public static class Program
         string ours = Path.Combine(work, $"ours-{sizeText}");
         if (Directory.Exists(ours)) Directory.Delete(ours, true);
         IngestResult ingest;
+        if (warmUp is not null)
+        {
+            string scratch = Path.Combine(work, "warmup-ours");
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, true);
+            await using (var store = await MemoryStore.OpenAsync(scratch))
+                await store.IngestAsync(new IngestSources(store.TokenCounter).ReadAsync(warmUp, IngestFormat.Jsonl, new IngestReaderOptions()));
+            Directory.Delete(scratch, true);
+        }
         var oursCpu = CpuSeconds();
         await using (var store = await MemoryStore.OpenAsync(ours))
         {
@@ -120,6 +143,13 @@ public static class Program
         {
             string ftsPath = Path.Combine(work, $"fts5-{sizeText}.db");
             foreach (var f in Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*")) File.Delete(f);
+            if (warmUp is not null)
+            {
+                foreach (var f in Directory.EnumerateFiles(work, "warmup-fts5.db*")) File.Delete(f);
+                using (var scratch = new Fts5Reference(Path.Combine(work, "warmup-fts5.db")))
+                    await ReferenceIngestAsync(warmUp, scratch.Append);
+                foreach (var f in Directory.EnumerateFiles(work, "warmup-fts5.db*")) File.Delete(f);
+            }
             using (var fts = new Fts5Reference(ftsPath))
             {
                 ftsCpu = CpuSeconds();
@@ -131,6 +161,13 @@ public static class Program
 
             string plainPath = Path.Combine(work, $"plain-{sizeText}.db");
             foreach (var f in Directory.EnumerateFiles(work, $"plain-{sizeText}.db*")) File.Delete(f);
+            if (warmUp is not null)
+            {
+                foreach (var f in Directory.EnumerateFiles(work, "warmup-plain.db*")) File.Delete(f);
+                using (var scratch = new PlainTableReference(Path.Combine(work, "warmup-plain.db")))
+                    await ReferenceIngestAsync(warmUp, scratch.Append);
+                foreach (var f in Directory.EnumerateFiles(work, "warmup-plain.db*")) File.Delete(f);
+            }
             using (var plain = new PlainTableReference(plainPath))
                 plainIngestTps = await TimeReferenceIngestAsync("plain table", corpus, tokens, plain.Append);
         }
@@ -142,6 +179,7 @@ public static class Program
             machine = Machine(),
             entries = ingest.Added,
             tokens,
+            warmUp = warmUpText,
             ours = new
             {
                 ingestTokensPerSecond = Math.Round(oursIngestTps),
@@ -177,9 +215,17 @@ public static class Program
     /// <summary>Reads the corpus and appends it to a reference in commits of 2,048 entries, as ours commits; returns tokens per second.</summary>
     private static async Task<double> TimeReferenceIngestAsync(string name, string corpus, long tokens, Action<IReadOnlyList<NewEntry>> append)
     {
-        var sources = new IngestSources(TiktokenCounter.Get("o200k_base"));
         double cpu = CpuSeconds();
         var clock = Stopwatch.StartNew();
+        await ReferenceIngestAsync(corpus, append);
+        double tps = tokens / clock.Elapsed.TotalSeconds;
+        Console.Error.WriteLine(string.Create(Inv, $"{name}: {clock.Elapsed.TotalSeconds:0.00}s = {tps:N0} tokens/s ({CpuSeconds() - cpu:0.00} CPU s)"));
+        return tps;
+    }
+
+    private static async Task ReferenceIngestAsync(string corpus, Action<IReadOnlyList<NewEntry>> append)
+    {
+        var sources = new IngestSources(TiktokenCounter.Get("o200k_base"));
         var batch = new List<NewEntry>(2048);
         await foreach (var item in sources.ReadAsync(corpus, IngestFormat.Jsonl, new IngestReaderOptions()))
         {
@@ -187,9 +233,6 @@ public static class Program
             if (batch.Count == 2048) { append(batch); batch.Clear(); }
         }
         if (batch.Count > 0) append(batch);
-        double tps = tokens / clock.Elapsed.TotalSeconds;
-        Console.Error.WriteLine(string.Create(Inv, $"{name}: {clock.Elapsed.TotalSeconds:0.00}s = {tps:N0} tokens/s ({CpuSeconds() - cpu:0.00} CPU s)"));
-        return tps;
     }
 
     private static async Task<List<double>> TimeQueries(List<(string Query, string? Stream)> queries, Func<string, string?, Task<int>> run)
