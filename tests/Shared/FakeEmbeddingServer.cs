@@ -154,7 +154,9 @@ public sealed class FakeEmbeddingServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: on Unix the managed HttpListener's Stop and Close each unregister the listener, and the second
+        // unregistration binds the port again to look it up, which fails (Address already in use) when another test
+        // has taken the port in between. Seen once in a full run.
         _listener.Close();
         try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
     }
