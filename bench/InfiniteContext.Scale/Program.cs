@@ -142,14 +142,8 @@ public static class Program
         if (fts5)
         {
             string ftsPath = Path.Combine(work, $"fts5-{sizeText}.db");
-            foreach (var f in Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*")) File.Delete(f);
-            if (warmUp is not null)
-            {
-                foreach (var f in Directory.EnumerateFiles(work, "warmup-fts5.db*")) File.Delete(f);
-                using (var scratch = new Fts5Reference(Path.Combine(work, "warmup-fts5.db")))
-                    await ReferenceIngestAsync(warmUp, scratch.Append);
-                foreach (var f in Directory.EnumerateFiles(work, "warmup-fts5.db*")) File.Delete(f);
-            }
+            DeleteDatabase(ftsPath);
+            if (warmUp is not null) await WarmUpReferenceAsync(warmUp, Path.Combine(work, "warmup-fts5.db"), p => new Fts5Reference(p), r => r.Append);
             using (var fts = new Fts5Reference(ftsPath))
             {
                 ftsCpu = CpuSeconds();
@@ -160,14 +154,8 @@ public static class Program
             ftsBytes = Directory.EnumerateFiles(work, $"fts5-{sizeText}.db*").Sum(f => new FileInfo(f).Length);
 
             string plainPath = Path.Combine(work, $"plain-{sizeText}.db");
-            foreach (var f in Directory.EnumerateFiles(work, $"plain-{sizeText}.db*")) File.Delete(f);
-            if (warmUp is not null)
-            {
-                foreach (var f in Directory.EnumerateFiles(work, "warmup-plain.db*")) File.Delete(f);
-                using (var scratch = new PlainTableReference(Path.Combine(work, "warmup-plain.db")))
-                    await ReferenceIngestAsync(warmUp, scratch.Append);
-                foreach (var f in Directory.EnumerateFiles(work, "warmup-plain.db*")) File.Delete(f);
-            }
+            DeleteDatabase(plainPath);
+            if (warmUp is not null) await WarmUpReferenceAsync(warmUp, Path.Combine(work, "warmup-plain.db"), p => new PlainTableReference(p), r => r.Append);
             using (var plain = new PlainTableReference(plainPath))
                 plainIngestTps = await TimeReferenceIngestAsync("plain table", corpus, tokens, plain.Append);
         }
@@ -221,6 +209,20 @@ public static class Program
         double tps = tokens / clock.Elapsed.TotalSeconds;
         Console.Error.WriteLine(string.Create(Inv, $"{name}: {clock.Elapsed.TotalSeconds:0.00}s = {tps:N0} tokens/s ({CpuSeconds() - cpu:0.00} CPU s)"));
         return tps;
+    }
+
+    /// <summary>Ingests the warm-up sample into a throwaway reference database at <paramref name="path"/>, then deletes it.</summary>
+    private static async Task WarmUpReferenceAsync<T>(string corpus, string path, Func<string, T> open, Func<T, Action<IReadOnlyList<NewEntry>>> append) where T : IDisposable
+    {
+        DeleteDatabase(path);
+        using (var reference = open(path)) await ReferenceIngestAsync(corpus, append(reference));
+        DeleteDatabase(path);
+    }
+
+    /// <summary>A SQLite database and its -wal and -shm files.</summary>
+    private static void DeleteDatabase(string path)
+    {
+        foreach (var f in Directory.EnumerateFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*")) File.Delete(f);
     }
 
     private static async Task ReferenceIngestAsync(string corpus, Action<IReadOnlyList<NewEntry>> append)
